@@ -1,0 +1,12 @@
+/* topolearn.h — the whole public API of libtopolearn, one header per layer. */
+#ifndef TOPOLEARN_H
+#define TOPOLEARN_H
+
+#include "topolearn/error.h"
+#include "topolearn/rng.h"
+#include "topolearn/chain.h"
+#include "topolearn/invariant.h"
+#include "topolearn/hopfile.h"
+#include "topolearn/outfile.h"
+
+#endif

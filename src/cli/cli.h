@@ -1,0 +1,73 @@
+/* src/cli/cli.h — shared pieces of the command-line shell: subcommand entry points,
+ * flag parsing that reports bad values in one line, and error printing. The CLI only
+ * parses, calls the library and prints; exit codes come from tl_status_exit_code. */
+#ifndef TL_CLI_H
+#define TL_CLI_H
+
+#include <stdio.h>
+
+#include "topolearn.h"
+
+typedef int (*tl_cmd_fn)(int argc, char **argv);
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  tl_cmd_fn run;
+} tl_cmd_t;
+
+int tl_cmd_winding(int argc, char **argv);
+int tl_cmd_phase_diagram(int argc, char **argv);
+
+/* Prints "topolearn CMD: message" on stderr and returns the exit code for status. */
+int tl_cli_fail(const char *cmd, const tl_error *err);
+
+/* Parsers for flag values: on failure they fill err with "--flag: 'text' is not ..."
+ * and return TL_ERR_INPUT. */
+tl_status tl_cli_int(const char *flag, const char *text, long lo, long hi, long *out,
+                     tl_error *err);
+tl_status tl_cli_double(const char *flag, const char *text, double lo, double hi,
+                        double *out, tl_error *err);
+/* "a:b" with lo <= a <= b <= hi. */
+tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
+                       double *a, double *b, tl_error *err);
+
+/* Is there a value after argv[*i]? Advances *i and returns it, or sets err. */
+const char *tl_cli_value(int argc, char **argv, int *i, tl_error *err);
+
+#endif
+
+/* ---- chain-family flags shared by winding, phase-diagram and generate ------------- */
+
+typedef struct {
+  tl_family_t fam;
+  long seed;
+  tl_rswn_opts_t rswn;
+  int have_hop, have_vw;
+  double disorder_all; /* one D for every range, or -1 when given per range */
+  double disorder_by_range[2 * TL_RANGE_MAX + 1];
+  int disorder_given[2 * TL_RANGE_MAX + 1];
+} tl_cli_family_t;
+
+/* Defaults: L = 100, plain SSH t_0 = t_1 = 1, no disorder, OBC, seed 1, f = 1/2,
+ * delta = 0.1. */
+void tl_cli_family_init(tl_cli_family_t *cf, int L);
+
+/* Consumes argv[*i] (and its value) if it is one of --L --hop --v --w --disorder
+ * --onsite --seed --pbc --bulk-fraction --delta. Returns 1 when consumed, 0 when the
+ * flag is not a family flag, -1 on a bad value (err filled). */
+int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_error *err);
+
+/* Final consistency checks after all flags are read. */
+tl_status tl_cli_family_finish(tl_cli_family_t *cf, tl_error *err);
+
+#define TL_CLI_FAMILY_HELP                                                               \
+  "  --L N               cells (default %d)\n"                                          \
+  "  --hop r:t[,r:t...]  mean hopping per range r (default 0:1,1:1; r may be negative)\n" \
+  "  --v X --w Y         plain SSH shorthand for --hop 0:X,1:Y\n"                       \
+  "  --disorder D        bond disorder on every range, or r:D[,r:D...] per range\n"     \
+  "  --onsite D0         on-site disorder (breaks chiral symmetry)\n"                   \
+  "  --seed S            random seed (default 1)\n"                                     \
+  "  --pbc               periodic boundaries (default open)\n"                          \
+  "  --bulk-fraction f   central fraction of cells averaged into W (default 0.5)\n"     \
+  "  --delta d           ambiguity threshold on |W - round W| (default 0.1)\n"

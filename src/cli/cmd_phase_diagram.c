@@ -1,0 +1,2 @@
+#include "cli/cli.h"
+int tl_cmd_phase_diagram(int argc, char **argv) { (void)argc; (void)argv; return 1; }

@@ -1,0 +1,143 @@
+/* topolearn winding — W, local marker and k-space winding of one chain. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char *path_name(tl_path p) {
+  switch (p) {
+    case TL_PATH_BIDIAG: return "bidiagonal-svd";
+    case TL_PATH_BANDED: return "banded-svd";
+    case TL_PATH_DENSE: return "dense-svd";
+    case TL_PATH_FULL_H: return "full-h";
+    default: return "auto";
+  }
+}
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: topolearn winding [chain flags | --hoppings FILE [--index i]] [--json]\n\n"
+          "Real-space winding number W, local marker and k-space winding of one chain.\n\n"
+          "chain flags:\n" TL_CLI_FAMILY_HELP
+          "  --hoppings FILE     read hoppings from CSV (header t_R..., one row per cell) or\n"
+          "                      HDF5 (dataset 'hoppings', attribute r_min); see docs/physics.md\n"
+          "  --index i           chain index in an HDF5 file with several chains (default 0)\n"
+          "  --path P            auto|bidiag|banded|dense|full-h (force a solver path)\n"
+          "  --json              one JSON object on stdout\n",
+          100);
+}
+
+static tl_status parse_path(const char *v, tl_path *p, tl_error *err) {
+  static const struct { const char *name; tl_path path; } table[] = {
+      {"auto", TL_PATH_AUTO}, {"bidiag", TL_PATH_BIDIAG}, {"banded", TL_PATH_BANDED},
+      {"dense", TL_PATH_DENSE}, {"full-h", TL_PATH_FULL_H}};
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (!strcmp(v, table[i].name)) {
+      *p = table[i].path;
+      return TL_OK;
+    }
+  return tl_error_set(err, TL_ERR_INPUT,
+                      "--path: '%s' is unknown (expected auto, bidiag, banded, dense or full-h)", v);
+}
+
+static void print_json(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path,
+                       const double *marker) {
+  printf("{\"L\": %d, \"r_min\": %d, \"r_max\": %d, \"boundary\": \"%s\", ", c->L, c->r_min,
+         c->r_max, c->boundary == TL_PBC ? "pbc" : "obc");
+  printf("\"W\": %.17g, \"W_kspace\": ", r->W);
+  if (kdef) printf("%d", kw);
+  else printf("null");
+  printf(", \"label\": %d, \"ambiguous\": %s, \"chiral\": %s, \"bulk_start\": %d, "
+         "\"bulk_cells\": %d, \"path\": \"%s\", \"local_marker\": [",
+         r->label, r->ambiguous ? "true" : "false", r->chiral ? "true" : "false", r->bulk_start,
+         r->bulk_cells, path_name(path));
+  for (int n = 0; n < c->L; n++) printf("%s%.17g", n ? ", " : "", marker[n]);
+  printf("]}\n");
+}
+
+static void print_human(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path) {
+  printf("chain      L = %d, ranges %d..%d, %s, %s\n", c->L, c->r_min, c->r_max,
+         c->boundary == TL_PBC ? "periodic" : "open",
+         r->chiral ? "chiral" : "NOT chiral (on-site terms)");
+  printf("W          %.12f   (bulk cells %d..%d, L' = %d, solver %s)\n", r->W, r->bulk_start,
+         r->bulk_start + r->bulk_cells - 1, r->bulk_cells, path_name(path));
+  printf("label      %d%s\n", r->label, r->ambiguous ? "   AMBIGUOUS (|W - label| > delta)" : "");
+  if (kdef) printf("W_kspace   %d\n", kw);
+  else printf("W_kspace   undefined (%s)\n", r->chiral ? "disordered or gapless" : "not chiral");
+  printf("(local marker of every cell: --json)\n");
+}
+
+int tl_cmd_winding(int argc, char **argv) {
+  tl_error err = {0};
+  tl_cli_family_t cf;
+  tl_cli_family_init(&cf, 100);
+  const char *hopfile = NULL;
+  long index = 0;
+  int json = 0, have_index = 0;
+  tl_path path = TL_PATH_AUTO;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
+    if (used < 0) return tl_cli_fail("winding", &err);
+    if (used) continue;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(a, "--json")) {
+      json = 1;
+    } else if (!strcmp(a, "--hoppings")) {
+      if (!(hopfile = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
+    } else if (!strcmp(a, "--index")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
+          tl_cli_int("--index", v, 0, 0x7fffffffL, &index, &err))
+        return tl_cli_fail("winding", &err);
+      have_index = 1;
+    } else if (!strcmp(a, "--path")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_path(v, &path, &err))
+        return tl_cli_fail("winding", &err);
+    } else {
+      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn winding --help)", a);
+      return tl_cli_fail("winding", &err);
+    }
+  }
+  if (tl_cli_family_finish(&cf, &err)) return tl_cli_fail("winding", &err);
+  if (have_index && !hopfile) {
+    tl_error_set(&err, TL_ERR_INPUT, "--index needs --hoppings FILE.h5");
+    return tl_cli_fail("winding", &err);
+  }
+
+  tl_chain_t *chain = NULL;
+  tl_solver_t *solver = NULL;
+  double *marker = NULL;
+  tl_status st;
+  if (hopfile) {
+    st = tl_hopfile_read(hopfile, index, cf.fam.boundary, &chain, &err);
+  } else {
+    tl_rng_t rng;
+    tl_rng_init(&rng, (uint64_t)cf.seed, 0);
+    st = tl_chain_build(&chain, &cf.fam, &rng, &err);
+  }
+  if (!st) st = tl_solver_new(&solver, chain->L, chain->r_min, chain->r_max, chain->boundary, &err);
+  if (!st) st = tl_solver_run(solver, chain, path, &err);
+  if (!st && !(marker = tl_malloc((size_t)chain->L * sizeof *marker)))
+    st = tl_error_set(&err, TL_ERR_NOMEM, "out of memory for the local marker");
+  int code = 0;
+  if (st) {
+    code = tl_cli_fail("winding", &err);
+  } else {
+    tl_rswn_t r;
+    tl_rswn_from_qab(solver->qab, chain->L, chain->boundary, &cf.rswn, &r, marker);
+    r.chiral = solver->chiral;
+    int kw = 0, kdef = 0;
+    tl_kspace_winding_chain(chain, &kw, &kdef, NULL);
+    if (!r.chiral)
+      fprintf(stderr, "topolearn winding: warning: on-site terms break chiral symmetry; W is "
+              "computed from the A-B block of sign(H) of the full H and is not a protected "
+              "invariant\n");
+    if (json) print_json(chain, &r, kw, kdef, solver->path, marker);
+    else print_human(chain, &r, kw, kdef, solver->path);
+  }
+  tl_free(marker);
+  tl_solver_free(solver);
+  tl_chain_free(chain);
+  return code;
+}

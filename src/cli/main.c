@@ -1,0 +1,41 @@
+/* topolearn — command-line entry: dispatches to one file per subcommand. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const tl_cmd_t commands[] = {
+    {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding},
+    {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram},
+};
+static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "topolearn %s — how well do machine-learning models learn a topological invariant?\n\n"
+          "usage: topolearn COMMAND [options]   (topolearn COMMAND --help for its options)\n\n"
+          "commands:\n",
+          TL_VERSION);
+  for (int i = 0; i < n_commands; i++)
+    fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("topolearn %s\n", TL_VERSION);
+    return 0;
+  }
+  for (int i = 0; i < n_commands; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "topolearn: unknown command '%s' (expected one of:", argv[1]);
+  for (int i = 0; i < n_commands; i++) fprintf(stderr, " %s", commands[i].name);
+  fprintf(stderr, ")\n");
+  return 2;
+}

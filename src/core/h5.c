@@ -1,0 +1,154 @@
+/* Private HDF5 helpers (see h5.h). */
+#include "core/h5.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void tl_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err) {
+  tl_h5_quiet();
+  *file = H5I_INVALID_HID;
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
+  fclose(fp);
+  htri_t is = H5Fis_hdf5(path);
+  if (is <= 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: not an HDF5 file, or truncated (expected a "
+                        "topolearn HDF5 file)", path);
+  *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (*file < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: HDF5 cannot open it (truncated or corrupt?)", path);
+  return TL_OK;
+}
+
+int tl_h5_has_dataset(hid_t file, const char *name) {
+  return H5Lexists(file, name, H5P_DEFAULT) > 0 &&
+         H5Oexists_by_name(file, name, H5P_DEFAULT) > 0;
+}
+
+int tl_h5_has_attr(hid_t file, const char *obj, const char *name) {
+  return H5Aexists_by_name(file, obj, name, H5P_DEFAULT) > 0;
+}
+
+tl_status tl_h5_dims(hid_t loc, const char *path, const char *name, int *rank, hsize_t dims[8],
+                     tl_error *err) {
+  if (!tl_h5_has_dataset(loc, name))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: no dataset '%s'", path, name);
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  if (d < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open dataset '%s'", path, name);
+  hid_t sp = H5Dget_space(d);
+  int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+  if (r < 0 || r > 8) {
+    if (sp >= 0) H5Sclose(sp);
+    H5Dclose(d);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' has an unreadable shape", path, name);
+  }
+  H5Sget_simple_extent_dims(sp, dims, NULL);
+  *rank = r;
+  H5Sclose(sp);
+  H5Dclose(d);
+  return TL_OK;
+}
+
+static tl_status read_attr(hid_t file, const char *path, const char *obj, const char *name,
+                           hid_t memtype, void *out, tl_error *err) {
+  if (!tl_h5_has_attr(file, obj, name))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
+  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open attribute '%s'", path, name);
+  hid_t sp = H5Aget_space(a);
+  hssize_t n = H5Sget_simple_extent_npoints(sp);
+  H5Sclose(sp);
+  hid_t ft = H5Aget_type(a);
+  H5T_class_t cls = H5Tget_class(ft);
+  H5Tclose(ft);
+  H5T_class_t want = H5Tget_class(memtype);
+  herr_t rc = -1;
+  if (n == 1 && cls == want) rc = H5Aread(a, memtype, out);
+  H5Aclose(a);
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not a single %s", path, name,
+                        want == H5T_INTEGER ? "integer" : "number");
+  return TL_OK;
+}
+
+tl_status tl_h5_attr_int(hid_t file, const char *path, const char *obj, const char *name,
+                         long *out, tl_error *err) {
+  long long v;
+  tl_status st = read_attr(file, path, obj, name, H5T_NATIVE_LLONG, &v, err);
+  if (!st) *out = (long)v;
+  return st;
+}
+
+tl_status tl_h5_attr_double(hid_t file, const char *path, const char *obj, const char *name,
+                            double *out, tl_error *err) {
+  return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, out, err);
+}
+
+tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const char *name,
+                            char *out, size_t cap, tl_error *err) {
+  out[0] = '\0';
+  if (!tl_h5_has_attr(file, obj, name))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
+  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open attribute '%s'", path, name);
+  hid_t ft = H5Aget_type(a);
+  tl_status st = TL_OK;
+  if (H5Tget_class(ft) != H5T_STRING) {
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not a string", path, name);
+  } else if (H5Tis_variable_str(ft) > 0) {
+    char *s = NULL;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    if (H5Aread(a, mt, &s) < 0 || !s) {
+      st = tl_error_set(err, TL_ERR_INPUT, "%s: cannot read attribute '%s'", path, name);
+    } else {
+      snprintf(out, cap, "%s", s);
+      H5free_memory(s);
+    }
+    H5Tclose(mt);
+  } else {
+    size_t sz = H5Tget_size(ft);
+    char buf[4096];
+    if (sz >= sizeof buf) sz = sizeof buf - 1;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, sz + 1);
+    if (H5Aread(a, mt, buf) < 0) st = tl_error_set(err, TL_ERR_INPUT, "%s: cannot read attribute '%s'", path, name);
+    else {
+      buf[sz] = '\0';
+      snprintf(out, cap, "%s", buf);
+    }
+    H5Tclose(mt);
+  }
+  H5Tclose(ft);
+  H5Aclose(a);
+  return st;
+}
+
+tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int rank,
+                             const hsize_t *start, const hsize_t *count, double *out,
+                             tl_error *err) {
+  hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+  if (d < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open dataset '%s'", path, name);
+  hid_t ft = H5Dget_type(d);
+  int is_float = H5Tget_class(ft) == H5T_FLOAT;
+  H5Tclose(ft);
+  if (!is_float) {
+    H5Dclose(d);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' is not floating point", path, name);
+  }
+  hid_t fs = H5Dget_space(d);
+  hid_t ms = H5Screate_simple(rank, count, NULL);
+  herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+  if (rc >= 0) rc = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(d);
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
+                        path, name);
+  return TL_OK;
+}

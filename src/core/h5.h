@@ -1,0 +1,35 @@
+/* src/core/h5.h — private HDF5 helpers: open with HDF5's own error printing silenced,
+ * and turn every failure into one tl_error line naming the file and object. */
+#ifndef TL_CORE_H5_H
+#define TL_CORE_H5_H
+
+#include <hdf5.h>
+
+#include "topolearn/error.h"
+
+/* Silences HDF5's automatic error stack printing for this process (idempotent). */
+void tl_h5_quiet(void);
+
+/* Opens an existing file read-only; distinguishes missing, unreadable, and not HDF5. */
+tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err);
+
+/* Dataset name under loc: its rank and dims (up to 8); fails naming path:name. */
+tl_status tl_h5_dims(hid_t loc, const char *path, const char *name, int *rank, hsize_t dims[8],
+                     tl_error *err);
+
+/* Integer / double / string attribute of object obj (e.g. "/"). */
+tl_status tl_h5_attr_int(hid_t file, const char *path, const char *obj, const char *name,
+                         long *out, tl_error *err);
+tl_status tl_h5_attr_double(hid_t file, const char *path, const char *obj, const char *name,
+                            double *out, tl_error *err);
+tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const char *name,
+                            char *out, size_t cap, tl_error *err);
+int tl_h5_has_attr(hid_t file, const char *obj, const char *name);
+int tl_h5_has_dataset(hid_t file, const char *name);
+
+/* Reads a hyperslab [start, start+count) of a float64 dataset into out. */
+tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int rank,
+                             const hsize_t *start, const hsize_t *count, double *out,
+                             tl_error *err);
+
+#endif
