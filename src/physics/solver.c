@@ -11,6 +11,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "topolearn/invariant.h"
@@ -260,6 +261,19 @@ static tl_path choose_path(const tl_chain_t *c) {
   return (kl + ku) * 4 < c->L ? TL_PATH_BANDED : TL_PATH_DENSE;
 }
 
+static tl_status run_path(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_error *err) {
+  tl_status st;
+  switch (path) {
+    case TL_PATH_BIDIAG: st = run_bidiag(s, c, err); break;
+    case TL_PATH_BANDED: st = run_banded(s, c, err); break;
+    case TL_PATH_DENSE: st = run_dense(s, c, err); break;
+    case TL_PATH_FULL_H: return run_full_h(s, c, err);
+    default: return tl_error_set(err, TL_ERR_INTERNAL, "unknown solver path %d", (int)path);
+  }
+  if (!st) qab_from_svd(s);
+  return st;
+}
+
 tl_status tl_solver_run(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_error *err) {
   if (c->L != s->L || c->r_min != s->r_min || c->r_max != s->r_max)
     return tl_error_set(err, TL_ERR_INTERNAL,
@@ -276,14 +290,14 @@ tl_status tl_solver_run(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_er
   if (path == TL_PATH_BANDED && c->boundary != TL_OBC)
     return tl_error_set(err, TL_ERR_INPUT, "the banded path needs open boundaries");
   s->path = path;
-  switch (path) {
-    case TL_PATH_BIDIAG: st = run_bidiag(s, c, err); break;
-    case TL_PATH_BANDED: st = run_banded(s, c, err); break;
-    case TL_PATH_DENSE: st = run_dense(s, c, err); break;
-    case TL_PATH_FULL_H: return run_full_h(s, c, err);
-    default: return tl_error_set(err, TL_ERR_INTERNAL, "unknown solver path %d", (int)path);
-  }
-  if (st) return st;
-  qab_from_svd(s);
-  return TL_OK;
+  /* One chain is always decomposed by one thread: a threaded BLAS splits sums
+   * differently with the thread count, and results must not depend on it (SPEC 6).
+   * Parallelism is over chains, grid points and windows instead. Inside an OpenMP
+   * region the OpenMP build of OpenBLAS is single-threaded already. */
+  if (omp_in_parallel()) return run_path(s, c, path, err);
+  int saved = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  st = run_path(s, c, path, err);
+  openblas_set_num_threads(saved);
+  return st;
 }
