@@ -25,6 +25,9 @@ tl_status tl_outfile_commit(tl_outfile_t *o, tl_error *err);
 /* Removes the temporary; safe to call after a failed or successful commit. */
 void tl_outfile_abort(tl_outfile_t *o);
 
+/* Creates the missing parent directories of path (like mkdir -p of its dirname). */
+tl_status tl_outfile_make_parents(const char *path, tl_error *err);
+
 /* Temporaries of outputs in progress are removed by this call, which is
  * async-signal-safe (for SIGINT/SIGTERM handlers); tl_outfile_* keep the list. */
 void tl_outfile_cleanup_all(void);

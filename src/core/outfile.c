@@ -101,3 +101,17 @@ void tl_outfile_abort(tl_outfile_t *o) {
     o->tmp_path[0] = '\0';
   }
 }
+
+tl_status tl_outfile_make_parents(const char *path, tl_error *err) {
+  char buf[4096];
+  if (strlen(path) >= sizeof buf) return tl_error_set(err, TL_ERR_INPUT, "%s: path too long", path);
+  strcpy(buf, path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+      return tl_error_set(err, TL_ERR_IO, "%s: cannot create directory (%s)", buf, strerror(errno));
+    *p = '/';
+  }
+  return TL_OK;
+}

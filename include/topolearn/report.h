@@ -1,0 +1,27 @@
+/* topolearn/report.h — CSV tables and gnuplot figures. Every output is atomic
+ * (topolearn/outfile.h): it appears complete or not at all. */
+#ifndef TOPOLEARN_REPORT_H
+#define TOPOLEARN_REPORT_H
+
+#include "topolearn/phase.h"
+
+/* Path of the gnuplot binary ($TL_GNUPLOT, else "gnuplot" on PATH), or NULL when there
+ * is none: callers then skip figures with a warning instead of failing. */
+const char *tl_gnuplot_path(void);
+
+/* Runs a gnuplot script whose output terminal writes to the file named by the
+ * placeholder "@OUT@" in script; the file appears at png_path only on success.
+ * TL_ERR_IO when gnuplot is missing or fails (message says which). */
+tl_status tl_gnuplot_render(const char *script, const char *png_path, int force, tl_error *err);
+
+/* Heat map of column zcol over columns xcol, ycol (1-based) of a CSV with a header;
+ * colour range [zlo, zhi] (NAN for automatic). */
+tl_status tl_plot_heatmap(const char *csv_path, const char *png_path, int xcol, int ycol,
+                          int zcol, const char *xlabel, const char *ylabel, const char *zlabel,
+                          const char *title, double zlo, double zhi, int force, tl_error *err);
+
+/* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace. */
+tl_status tl_phase_write_csv(const char *path, const tl_phase_params_t *p,
+                             const tl_phase_point_t *pts, int force, tl_error *err);
+
+#endif

@@ -1,0 +1,153 @@
+/* W over a (v, w) or (w, D) grid, disorder-averaged, parallel over realisations. */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "topolearn/phase.h"
+
+tl_status tl_phase_params_validate(const tl_phase_params_t *p, tl_error *err) {
+  if (p->mode != TL_PHASE_VW && p->mode != TL_PHASE_WD)
+    return tl_error_set(err, TL_ERR_INPUT, "unknown phase-diagram mode %d", (int)p->mode);
+  if (p->base.r_min > 0 || p->base.r_max < 1)
+    return tl_error_set(err, TL_ERR_INPUT, "phase diagrams vary t_0 and t_1: ranges %d..%d must "
+                        "include 0 and 1", p->base.r_min, p->base.r_max);
+  if (p->nx < 1 || p->ny < 1 || (long)p->nx * p->ny > 10000000L)
+    return tl_error_set(err, TL_ERR_INPUT, "grid %d x %d is out of range (expected 1..10^7 points)",
+                        p->nx, p->ny);
+  if (p->samples < 1 || p->samples > 1000000)
+    return tl_error_set(err, TL_ERR_INPUT, "samples = %d is out of range (expected 1..10^6)",
+                        p->samples);
+  if (!(p->x_lo <= p->x_hi) || !(p->y_lo <= p->y_hi) || !isfinite(p->x_lo) || !isfinite(p->x_hi) ||
+      !isfinite(p->y_lo) || !isfinite(p->y_hi))
+    return tl_error_set(err, TL_ERR_INPUT, "grid ranges must be finite with lo <= hi");
+  if (p->mode == TL_PHASE_WD && p->y_lo < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "disorder range starts at %g (expected >= 0)", p->y_lo);
+  tl_status st = tl_family_validate(&p->base, err);
+  return st ? st : tl_rswn_opts_validate(&p->rswn, err);
+}
+
+static double axis(double lo, double hi, int n, int i) {
+  return n == 1 ? lo : lo + (hi - lo) * i / (n - 1);
+}
+
+/* The family of grid point (ix, iy). */
+static void point_family(const tl_phase_params_t *p, int ix, int iy, tl_family_t *f) {
+  *f = p->base;
+  const int k0 = -p->base.r_min, k1 = k0 + 1; /* indices of t_0 and t_1 */
+  double x = axis(p->x_lo, p->x_hi, p->nx, ix), y = axis(p->y_lo, p->y_hi, p->ny, iy);
+  if (p->mode == TL_PHASE_VW) {
+    f->t[k0] = x;
+    f->t[k1] = y;
+  } else {
+    f->t[k1] = x;
+    for (int k = 0; k <= f->r_max - f->r_min; k++) f->disorder[k] = y;
+  }
+}
+
+static int has_disorder(const tl_family_t *f) {
+  for (int k = 0; k <= f->r_max - f->r_min; k++)
+    if (f->disorder[k] > 0) return 1;
+  return f->onsite > 0;
+}
+
+tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
+                           tl_progress_fn progress, void *ctx, tl_error *err) {
+  tl_status st = tl_phase_params_validate(p, err);
+  if (st) return st;
+  /* A clean grid has one realisation per point whatever --samples says. */
+  tl_family_t corner;
+  point_family(p, p->nx - 1, p->ny - 1, &corner);
+  const int S = has_disorder(&p->base) || has_disorder(&corner) ? p->samples : 1;
+  const long npts = (long)p->nx * p->ny, total = npts * S;
+  double *W = tl_malloc((size_t)total * sizeof *W);
+  unsigned char *amb = tl_malloc((size_t)total);
+  if (!W || !amb) {
+    tl_free(W);
+    tl_free(amb);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %ld realisations", total);
+  }
+  tl_status shared = TL_OK;
+  tl_error first = {0};
+  long done = 0;
+  int cancelled = 0;
+#pragma omp parallel
+  {
+    tl_solver_t *s = NULL;
+    tl_chain_t *c = NULL;
+    tl_error e = {0};
+    tl_status mine = tl_solver_new(&s, p->base.L, p->base.r_min, p->base.r_max, p->base.boundary, &e);
+    if (!mine) mine = tl_chain_new(&c, p->base.L, p->base.r_min, p->base.r_max, p->base.boundary, &e);
+#pragma omp for schedule(dynamic, 1)
+    for (long i = 0; i < total; i++) {
+      int stop;
+#pragma omp atomic read
+      stop = cancelled;
+      if (mine || stop) continue;
+      long pt = i / S;
+      tl_family_t f;
+      point_family(p, (int)(pt % p->nx), (int)(pt / p->nx), &f);
+      tl_rng_t rng;
+      tl_rng_init(&rng, p->seed, (uint64_t)i);
+      mine = tl_chain_realise(c, &f, &rng, &e);
+      if (!mine) mine = tl_solver_run(s, c, TL_PATH_AUTO, &e);
+      if (!mine) {
+        tl_rswn_t r;
+        tl_rswn_from_qab(s->qab, c->L, c->boundary, &p->rswn, &r, NULL);
+        W[i] = r.W;
+        amb[i] = (unsigned char)r.ambiguous;
+      }
+      long d;
+#pragma omp atomic capture
+      d = ++done;
+      if (progress && omp_get_thread_num() == 0 && progress(d, total, ctx)) {
+#pragma omp atomic write
+        cancelled = 1;
+      }
+    }
+#pragma omp critical
+    if (mine && !shared) {
+      shared = mine;
+      first = e;
+    }
+    tl_solver_free(s);
+    tl_chain_free(c);
+  }
+  if (!shared && cancelled) shared = tl_error_set(&first, TL_ERR_INTERRUPTED, "interrupted");
+  if (shared) {
+    if (err) *err = first;
+    tl_free(W);
+    tl_free(amb);
+    return shared;
+  }
+  /* Reduce in index order: the same sums whatever thread computed each realisation. */
+  for (long pt = 0; pt < npts; pt++) {
+    tl_phase_point_t *o = &out[pt];
+    tl_family_t f;
+    point_family(p, (int)(pt % p->nx), (int)(pt / p->nx), &f);
+    const int k0 = -f.r_min;
+    o->v = f.t[k0];
+    o->w = f.t[k0 + 1];
+    o->D = f.disorder[0];
+    const int ns = has_disorder(&f) ? S : 1;
+    double sum = 0, sum2 = 0, na = 0;
+    for (int sidx = 0; sidx < ns; sidx++) {
+      double x = W[pt * S + sidx];
+      sum += x;
+      na += amb[pt * S + sidx];
+    }
+    o->W_mean = sum / ns;
+    for (int sidx = 0; sidx < ns; sidx++) {
+      double d = W[pt * S + sidx] - o->W_mean;
+      sum2 += d * d;
+    }
+    o->W_std = ns > 1 ? sqrt(sum2 / (ns - 1)) : 0.0;
+    o->frac_ambiguous = na / ns;
+    o->samples = ns;
+    int kw = 0, kd = 0;
+    if (!has_disorder(&f)) tl_kspace_winding(f.t, f.r_min, f.r_max, &kw, &kd, NULL);
+    o->W_kspace = kd ? kw : NAN;
+  }
+  tl_free(W);
+  tl_free(amb);
+  return TL_OK;
+}
