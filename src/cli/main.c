@@ -1,7 +1,20 @@
 /* topolearn — command-line entry: dispatches to one file per subcommand. */
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+
+/* SIGINT/SIGTERM: remove the temporaries of outputs in progress so no partial file
+ * survives, then exit 130. Commands with checkpoints install their own handler. */
+static void on_signal(int sig) {
+  (void)sig;
+  tl_outfile_cleanup_all();
+  static const char msg[] = "topolearn: interrupted; no partial output was kept\n";
+  ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)rc;
+  _exit(130);
+}
 
 static const tl_cmd_t commands[] = {
     {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding},
@@ -20,6 +33,12 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   if (argc < 2) {
     usage(stderr);
     return 2;

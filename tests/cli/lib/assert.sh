@@ -1,0 +1,49 @@
+# Shared assertions for the CLI tests (sourced; not a test itself).
+# TL_BIN: the topolearn binary; TL_SRC: the source tree.
+set -u
+: "${TL_BIN:?TL_BIN must point to the topolearn binary}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect_error CODE PATTERN CMD...: exit status CODE, exactly one stderr line matching
+# PATTERN (grep -E), nothing on stdout.
+expect_error() {
+  local code=$1 pattern=$2; shift 2
+  checks=$((checks + 1))
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$TMP/err")
+  if [ "$rc" != "$code" ]; then fail "[$*] exit $rc, expected $code (stderr: $(cat "$TMP/err"))"; return; fi
+  if [ "$lines" != 1 ]; then fail "[$*] $lines stderr lines, expected 1: $(cat "$TMP/err")"; return; fi
+  if ! grep -Eq -- "$pattern" "$TMP/err"; then fail "[$*] stderr '$(cat "$TMP/err")' does not match '$pattern'"; return; fi
+  if [ -s "$TMP/out" ]; then fail "[$*] printed on stdout on error: $(cat "$TMP/out")"; fi
+}
+
+# expect_ok CMD...: exit 0; stdout saved in $TMP/out.
+expect_ok() {
+  checks=$((checks + 1))
+  "$@" >"$TMP/out" 2>"$TMP/err" || fail "[$*] exit $?: $(cat "$TMP/err")"
+}
+
+# expect_absent PATH...: no such file (no partial output left behind).
+expect_absent() {
+  for p in "$@"; do
+    checks=$((checks + 1))
+    if [ -e "$p" ]; then fail "$p exists (partial output left behind)"; fi
+    # temporaries too
+    if compgen -G "$p.tmp-*" >/dev/null; then fail "temporary $p.tmp-* left behind"; fi
+  done
+}
+
+# json_get FILE EXPR: evaluates a Python expression on the parsed JSON object `j`.
+json_get() { /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); v=($2); print(v)" "$1"; }
+
+finish() {
+  echo "$((checks - failures)) passed, $failures failed"
+  [ "$failures" = 0 ]
+}
