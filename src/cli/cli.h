@@ -44,6 +44,7 @@ typedef struct {
   long seed;
   tl_rswn_opts_t rswn;
   int have_hop, have_vw;
+  const char *chain_flag; /* last flag that defines the chain itself (not W's options) */
   double disorder_all; /* one D for every range, or -1 when given per range */
   double disorder_by_range[2 * TL_RANGE_MAX + 1];
   int disorder_given[2 * TL_RANGE_MAX + 1];

@@ -100,6 +100,11 @@ int tl_cmd_winding(int argc, char **argv) {
     }
   }
   if (tl_cli_family_finish(&cf, &err)) return tl_cli_fail("winding", &err);
+  if (hopfile && cf.chain_flag) {
+    tl_error_set(&err, TL_ERR_INPUT, "%s conflicts with --hoppings (the file defines the chain; "
+                 "only --pbc, --bulk-fraction and --delta apply)", cf.chain_flag);
+    return tl_cli_fail("winding", &err);
+  }
   if (have_index && !hopfile) {
     tl_error_set(&err, TL_ERR_INPUT, "--index needs --hoppings FILE.h5");
     return tl_cli_fail("winding", &err);

@@ -110,6 +110,7 @@ int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_er
     return 0;
   }
 #undef VALUE
+  if (strcmp(a, "--bulk-fraction") && strcmp(a, "--delta") && strcmp(a, "--pbc")) cf->chain_flag = a;
   return 1;
 }
 

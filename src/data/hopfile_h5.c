@@ -48,7 +48,7 @@ tl_status tl_hopfile_read_h5(const char *path, long index, tl_boundary bc, tl_ch
     if ((st = tl_h5_dims(f, path, "onsite", &orank, od, err))) goto done;
     if (orank != rank - 1 || od[orank - 1] != 2 * L || (orank == 2 && od[0] != N)) {
       st = tl_error_set(err, TL_ERR_INPUT, "%s: 'onsite' shape does not match 'hoppings' "
-                        "(expected (N, 2L))", path);
+                        "(expected %s)", path, rank == 3 ? "(N, 2L)" : "(2L)");
       goto done;
     }
     if (!(c->onsite = tl_malloc(2 * L * sizeof *c->onsite))) {

@@ -56,4 +56,5 @@ echo "not hdf5" >"$TMP/fake.h5"
 expect_error 2 "fake.h5: not an HDF5 file" "$TL_BIN" winding --hoppings "$TMP/fake.h5"
 expect_error 2 "chain index 5 is out of range" "$TL_BIN" winding --hoppings "$TMP/h.h5" --index 5
 expect_error 2 "unknown command 'windng'" "$TL_BIN" windng
+expect_error 2 "--L conflicts with --hoppings" "$TL_BIN" winding --hoppings "$TMP/h.csv" --L 5
 finish
