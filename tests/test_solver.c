@@ -140,11 +140,38 @@ static void test_shape_mismatch(void **state) {
   tl_chain_t *c = make_ssh(10, 1, 1, 0, TL_OBC, 1);
   tl_solver_t *s;
   tl_error err = {0};
-  assert_int_equal(tl_solver_new(&s, 11, 0, 1, TL_OBC, &err), TL_OK);
+  assert_int_equal(tl_solver_new(&s, 9, 0, 1, TL_OBC, &err), TL_OK);
+  assert_int_equal(tl_solver_run(s, c, TL_PATH_AUTO, &err), TL_ERR_INTERNAL);
+  tl_solver_free(s);
+  assert_int_equal(tl_solver_new(&s, 12, 0, 2, TL_OBC, &err), TL_OK);
   assert_int_equal(tl_solver_run(s, c, TL_PATH_AUTO, &err), TL_ERR_INTERNAL);
   tl_solver_free(s);
   tl_solver_free(NULL);
   tl_chain_free(c);
+}
+
+/* One workspace of capacity 60 runs chains of 30, 60 and 20 cells on every path and
+ * gives bit-identical Q_AB to fresh workspaces of each size (windows rely on this). */
+static void test_capacity_reuse(void **state) {
+  (void)state;
+  const double t[3] = {0.4, 1.0, 0.3};
+  const int sizes[3] = {30, 60, 20};
+  for (tl_path path = TL_PATH_BANDED; path <= TL_PATH_FULL_H; path++) {
+    tl_solver_t *big;
+    tl_error err = {0};
+    assert_int_equal(tl_solver_new(&big, 60, 0, 2, TL_OBC, &err), TL_OK);
+    for (int k = 0; k < 3; k++) {
+      tl_chain_t *c = make_chain(sizes[k], 0, 2, t, 1.0, TL_OBC, 20 + k);
+      tl_solver_t *fresh = solved(c, path);
+      assert_int_equal(tl_solver_run(big, c, path, &err), TL_OK);
+      assert_int_equal(big->L, sizes[k]);
+      for (int i = 0; i < sizes[k] * sizes[k]; i++)
+        if (big->qab[i] != fresh->qab[i]) fail_msg("path %d L %d: qab[%d] differs", (int)path, sizes[k], i);
+      tl_solver_free(fresh);
+      tl_chain_free(c);
+    }
+    tl_solver_free(big);
+  }
 }
 
 int main(void) {
@@ -152,6 +179,7 @@ int main(void) {
       cmocka_unit_test(test_eigenpairs),     cmocka_unit_test(test_svd_residual_and_q_orthogonal),
       cmocka_unit_test(test_gauge),          cmocka_unit_test(test_gauge_clean_chain_paths_agree),
       cmocka_unit_test(test_out_of_memory),  cmocka_unit_test(test_shape_mismatch),
+      cmocka_unit_test(test_capacity_reuse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

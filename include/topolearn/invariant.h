@@ -37,7 +37,8 @@ typedef enum {
 } tl_path;
 
 typedef struct {
-  int L, r_min, r_max;
+  int L, r_min, r_max;  /* L: cells of the last chain run (<= capacity)          */
+  int capacity;         /* largest L this workspace holds                        */
   tl_boundary boundary;
   tl_path path;     /* the path used by the last run                           */
   int chiral;       /* the last chain had no on-site terms                     */
@@ -53,11 +54,13 @@ typedef struct {
   void *scratch;    /* private LAPACK workspace                                */
 } tl_solver_t;
 
+/* A workspace for chains of ranges r_min..r_max and up to L cells (windows of a long
+ * chain run through one workspace of the largest window's size). */
 tl_status tl_solver_new(tl_solver_t **out, int L, int r_min, int r_max,
                         tl_boundary bc, tl_error *err);
 void tl_solver_free(tl_solver_t *solver);
 
-/* Decomposes chain (same shape as the solver) and fills qab. path = TL_PATH_AUTO picks
+/* Decomposes chain (same ranges, at most capacity cells) and fills qab. path = TL_PATH_AUTO picks
  * the fastest exact path; another value forces it (for cross-checks). */
 tl_status tl_solver_run(tl_solver_t *solver, const tl_chain_t *chain, tl_path path,
                         tl_error *err);

@@ -69,6 +69,7 @@ tl_status tl_solver_new(tl_solver_t **out, int L, int r_min, int r_max, tl_bound
   if (!fail) {
     const size_t LL = (size_t)L * L;
     s->L = L;
+    s->capacity = L;
     s->r_min = r_min;
     s->r_max = r_max;
     s->boundary = bc;
@@ -155,17 +156,17 @@ static tl_status run_banded(tl_solver_t *s, const tl_chain_t *c, tl_error *err) 
   const int L = s->L, R = tl_chain_ranges(c);
   const int kl = c->r_max > 0 ? c->r_max : 0, ku = c->r_min < 0 ? -c->r_min : 0;
   const int ldab = kl + ku + 1;
-  const size_t LL = (size_t)L * L;
+  const size_t LL = (size_t)L * L, cap = (size_t)s->capacity;
   int fail = 0;
   if (!w->q) {
-    w->q = grab(LL, sizeof *w->q, &fail);
-    w->pt = grab(LL, sizeof *w->pt, &fail);
-    w->ub = grab(LL, sizeof *w->ub, &fail);
-    w->vtb = grab(LL, sizeof *w->vtb, &fail);
+    w->q = grab(cap * cap, sizeof *w->q, &fail);
+    w->pt = grab(cap * cap, sizeof *w->pt, &fail);
+    w->ub = grab(cap * cap, sizeof *w->ub, &fail);
+    w->vtb = grab(cap * cap, sizeof *w->vtb, &fail);
   }
   if (!w->ab || w->kl != kl || w->ku != ku) {
     tl_free(w->ab);
-    w->ab = grab((size_t)ldab * L, sizeof *w->ab, &fail);
+    w->ab = grab((size_t)ldab * cap, sizeof *w->ab, &fail);
     w->kl = kl;
     w->ku = ku;
   }
@@ -199,7 +200,7 @@ static tl_status run_banded(tl_solver_t *s, const tl_chain_t *c, tl_error *err) 
 static tl_status run_dense(tl_solver_t *s, const tl_chain_t *c, tl_error *err) {
   scratch_t *w = s->scratch;
   const int L = s->L;
-  if (!w->h && !(w->h = tl_malloc((size_t)L * L * sizeof *w->h)))
+  if (!w->h && !(w->h = tl_malloc((size_t)s->capacity * s->capacity * sizeof *w->h)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for the dense SVD at L = %d", L);
   tl_chain_block(c, w->h);
   double q;
@@ -208,8 +209,10 @@ static tl_status run_dense(tl_solver_t *s, const tl_chain_t *c, tl_error *err) {
   if (info) return lapack_failed("dgesdd (workspace query)", info, err);
   tl_status st = ensure_work(w, (size_t)q + 1, 8 * (size_t)L, err);
   if (st) return st;
+  /* Pass the queried size, not the (possibly larger) buffer: LAPACK picks blocked or
+   * unblocked code from lwork, and the result must not depend on earlier chains. */
   info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', L, L, w->h, L, s->s, s->u, L, s->vt, L,
-                             w->work, (lapack_int)w->lwork, w->iwork);
+                             w->work, (lapack_int)q, w->iwork);
   if (info) return lapack_failed("dgesdd", info, err);
   return TL_OK;
 }
@@ -217,12 +220,13 @@ static tl_status run_dense(tl_solver_t *s, const tl_chain_t *c, tl_error *err) {
 static tl_status run_full_h(tl_solver_t *s, const tl_chain_t *c, tl_error *err) {
   scratch_t *w = s->scratch;
   const int L = s->L, N = 2 * L;
+  const size_t cap = (size_t)s->capacity;
   int fail = 0;
   if (!s->z_full) {
-    s->z_full = grab((size_t)N * N, sizeof *s->z_full, &fail);
-    s->e_full = grab(N, sizeof *s->e_full, &fail);
-    w->za = grab((size_t)L * N, sizeof *w->za, &fail);
-    w->zb = grab((size_t)L * N, sizeof *w->zb, &fail);
+    s->z_full = grab(4 * cap * cap, sizeof *s->z_full, &fail);
+    s->e_full = grab(2 * cap, sizeof *s->e_full, &fail);
+    w->za = grab(2 * cap * cap, sizeof *w->za, &fail);
+    w->zb = grab(2 * cap * cap, sizeof *w->zb, &fail);
   }
   if (fail) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for the full H at L = %d", L);
   tl_chain_hamiltonian(c, s->z_full);
@@ -234,7 +238,7 @@ static tl_status run_full_h(tl_solver_t *s, const tl_chain_t *c, tl_error *err) 
   tl_status st = ensure_work(w, (size_t)q + 1, (size_t)iq + 1, err);
   if (st) return st;
   info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'U', N, s->z_full, N, s->e_full, w->work,
-                             (lapack_int)w->lwork, w->iwork, (lapack_int)w->liwork);
+                             (lapack_int)q, w->iwork, iq); /* queried sizes: see run_dense */
   if (info) return lapack_failed("dsyevd", info, err);
   double emax = fmax(fabs(s->e_full[0]), fabs(s->e_full[N - 1]));
   for (int j = 0; j < N; j++) {
@@ -275,10 +279,12 @@ static tl_status run_path(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_
 }
 
 tl_status tl_solver_run(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_error *err) {
-  if (c->L != s->L || c->r_min != s->r_min || c->r_max != s->r_max)
+  if (c->L > s->capacity || c->r_min != s->r_min || c->r_max != s->r_max)
     return tl_error_set(err, TL_ERR_INTERNAL,
-                        "chain (L %d, ranges %d..%d) does not fit solver (L %d, ranges %d..%d)",
-                        c->L, c->r_min, c->r_max, s->L, s->r_min, s->r_max);
+                        "chain (L %d, ranges %d..%d) does not fit solver (L <= %d, ranges %d..%d)",
+                        c->L, c->r_min, c->r_max, s->capacity, s->r_min, s->r_max);
+  s->L = c->L;
+  s->boundary = c->boundary;
   tl_status st = tl_chain_validate(c, err);
   if (st) return st;
   s->chiral = tl_chain_is_chiral(c);
