@@ -9,5 +9,6 @@
 #include "topolearn/hopfile.h"
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"
+#include "topolearn/window.h"
 
 #endif

@@ -1,4 +1,5 @@
 /* topolearn winding — W, local marker and k-space winding of one chain. */
+#include <math.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -22,8 +23,12 @@ static void usage(FILE *out) {
           "                      HDF5 (dataset 'hoppings', attribute r_min); see docs/physics.md\n"
           "  --index i           chain index in an HDF5 file with several chains (default 0)\n"
           "  --path P            auto|bidiag|banded|dense|full-h (force a solver path)\n"
+          "  --method M          full|window|auto: windowed RSWN for long chains (auto: window\n"
+          "                      when L >= %d and the chain is chiral)\n"
+          "  --tol T             window convergence: max marker change between buffers (1e-8)\n"
+          "  --block B           cells per window block (200); --buffer B first buffer (50)\n"
           "  --json              one JSON object on stdout\n",
-          100);
+          100, TL_WINDOW_AUTO_MIN_L);
 }
 
 static tl_status parse_path(const char *v, tl_path *p, tl_error *err) {
@@ -39,27 +44,41 @@ static tl_status parse_path(const char *v, tl_path *p, tl_error *err) {
                       "--path: '%s' is unknown (expected auto, bidiag, banded, dense or full-h)", v);
 }
 
+typedef struct {
+  const char *method; /* "full" or "window" */
+  double W_error;
+  int buffer_max;
+} method_info;
+
 static void print_json(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path,
-                       const double *marker) {
+                       const method_info *mi, const double *marker) {
   printf("{\"L\": %d, \"r_min\": %d, \"r_max\": %d, \"boundary\": \"%s\", ", c->L, c->r_min,
          c->r_max, c->boundary == TL_PBC ? "pbc" : "obc");
   printf("\"W\": %.17g, \"W_kspace\": ", r->W);
   if (kdef) printf("%d", kw);
   else printf("null");
   printf(", \"label\": %d, \"ambiguous\": %s, \"chiral\": %s, \"bulk_start\": %d, "
-         "\"bulk_cells\": %d, \"path\": \"%s\", \"local_marker\": [",
+         "\"bulk_cells\": %d, \"method\": \"%s\", \"W_error\": %.3g, \"buffer_max\": %d, "
+         "\"path\": \"%s\", \"local_marker\": [",
          r->label, r->ambiguous ? "true" : "false", r->chiral ? "true" : "false", r->bulk_start,
-         r->bulk_cells, path_name(path));
-  for (int n = 0; n < c->L; n++) printf("%s%.17g", n ? ", " : "", marker[n]);
+         r->bulk_cells, mi->method, mi->W_error, mi->buffer_max, path_name(path));
+  for (int n = 0; n < c->L; n++) { /* NaN (not computed by windows) prints as null */
+    if (isnan(marker[n])) printf("%snull", n ? ", " : "");
+    else printf("%s%.17g", n ? ", " : "", marker[n]);
+  }
   printf("]}\n");
 }
 
-static void print_human(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path) {
+static void print_human(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path,
+                        const method_info *mi) {
   printf("chain      L = %d, ranges %d..%d, %s, %s\n", c->L, c->r_min, c->r_max,
          c->boundary == TL_PBC ? "periodic" : "open",
          r->chiral ? "chiral" : "NOT chiral (on-site terms)");
   printf("W          %.12f   (bulk cells %d..%d, L' = %d, solver %s)\n", r->W, r->bulk_start,
          r->bulk_start + r->bulk_cells - 1, r->bulk_cells, path_name(path));
+  if (!strcmp(mi->method, "window"))
+    printf("method     windowed: error estimate %.2g, largest buffer %d cells\n", mi->W_error,
+           mi->buffer_max);
   printf("label      %d%s\n", r->label, r->ambiguous ? "   AMBIGUOUS (|W - label| > delta)" : "");
   if (kdef) printf("W_kspace   %d\n", kw);
   else printf("W_kspace   undefined (%s)\n", r->chiral ? "disordered or gapless" : "not chiral");
@@ -74,6 +93,9 @@ int tl_cmd_winding(int argc, char **argv) {
   long index = 0;
   int json = 0, have_index = 0;
   tl_path path = TL_PATH_AUTO;
+  tl_window_opts_t wo;
+  tl_window_opts_default(&wo);
+  enum { M_AUTO, M_FULL, M_WINDOW } method = M_AUTO;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
@@ -91,6 +113,25 @@ int tl_cmd_winding(int argc, char **argv) {
           tl_cli_int("--index", v, 0, 0x7fffffffL, &index, &err))
         return tl_cli_fail("winding", &err);
       have_index = 1;
+    } else if (!strcmp(a, "--method")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
+      if (!strcmp(v, "auto")) method = M_AUTO;
+      else if (!strcmp(v, "full")) method = M_FULL;
+      else if (!strcmp(v, "window")) method = M_WINDOW;
+      else {
+        tl_error_set(&err, TL_ERR_INPUT, "--method: '%s' is unknown (expected full, window or auto)", v);
+        return tl_cli_fail("winding", &err);
+      }
+    } else if (!strcmp(a, "--tol")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
+          tl_cli_double("--tol", v, 1e-15, 1.0, &wo.tol, &err))
+        return tl_cli_fail("winding", &err);
+    } else if (!strcmp(a, "--block") || !strcmp(a, "--buffer")) {
+      long n;
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int(a, v, 1, 100000, &n, &err))
+        return tl_cli_fail("winding", &err);
+      if (a[3] == 'l') wo.block = (int)n;
+      else wo.buffer0 = (int)n;
     } else if (!strcmp(a, "--path")) {
       if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_path(v, &path, &err))
         return tl_cli_fail("winding", &err);
@@ -121,25 +162,56 @@ int tl_cmd_winding(int argc, char **argv) {
     tl_rng_init(&rng, (uint64_t)cf.seed, 0);
     st = tl_chain_build(&chain, &cf.fam, &rng, &err);
   }
-  if (!st) st = tl_solver_new(&solver, chain->L, chain->r_min, chain->r_max, chain->boundary, &err);
-  if (!st) st = tl_solver_run(solver, chain, path, &err);
   if (!st && !(marker = tl_malloc((size_t)chain->L * sizeof *marker)))
     st = tl_error_set(&err, TL_ERR_NOMEM, "out of memory for the local marker");
+  int windowed = 0;
+  if (!st) {
+    int chiral = tl_chain_is_chiral(chain);
+    if (method == M_WINDOW && (!chiral || path != TL_PATH_AUTO))
+      st = tl_error_set(&err, TL_ERR_INPUT, "--method window needs a chiral chain and --path auto");
+    windowed = method == M_WINDOW ||
+               (method == M_AUTO && chiral && path == TL_PATH_AUTO && chain->L >= TL_WINDOW_AUTO_MIN_L);
+  }
+  tl_rswn_t r;
+  method_info mi = {"full", 0.0, 0};
+  tl_path used = path;
+  if (!st && windowed) {
+    tl_window_result_t wr;
+    st = tl_rswn_windowed(chain, &cf.rswn, &wo, &wr, marker, &err);
+    if (!st) {
+      r = wr.rswn;
+      if (wr.full) {
+        fprintf(stderr, "topolearn winding: note: a window would span the whole chain; computed "
+                "in full\n");
+      } else {
+        mi = (method_info){"window", wr.W_error, wr.buffer_max};
+        used = TL_PATH_AUTO;
+        if (!wr.converged)
+          fprintf(stderr, "topolearn winding: warning: windows did not reach --tol %g within the "
+                  "buffer limit (near a transition?); W_error %.2g is the estimate\n", wo.tol, wr.W_error);
+      }
+    }
+  } else if (!st) {
+    st = tl_solver_new(&solver, chain->L, chain->r_min, chain->r_max, chain->boundary, &err);
+    if (!st) st = tl_solver_run(solver, chain, path, &err);
+    if (!st) {
+      tl_rswn_from_qab(solver->qab, chain->L, chain->boundary, &cf.rswn, &r, marker);
+      r.chiral = solver->chiral;
+      used = solver->path;
+    }
+  }
   int code = 0;
   if (st) {
     code = tl_cli_fail("winding", &err);
   } else {
-    tl_rswn_t r;
-    tl_rswn_from_qab(solver->qab, chain->L, chain->boundary, &cf.rswn, &r, marker);
-    r.chiral = solver->chiral;
     int kw = 0, kdef = 0;
     tl_kspace_winding_chain(chain, &kw, &kdef, NULL);
     if (!r.chiral)
       fprintf(stderr, "topolearn winding: warning: on-site terms break chiral symmetry; W is "
               "computed from the A-B block of sign(H) of the full H and is not a protected "
               "invariant\n");
-    if (json) print_json(chain, &r, kw, kdef, solver->path, marker);
-    else print_human(chain, &r, kw, kdef, solver->path);
+    if (json) print_json(chain, &r, kw, kdef, used, &mi, marker);
+    else print_human(chain, &r, kw, kdef, used, &mi);
   }
   tl_free(marker);
   tl_solver_free(solver);
