@@ -3,7 +3,10 @@
  *
  * Ops are llm.c-style forward/backward pairs on caller-owned row-major arrays, shapes
  * in the comment above each. Every backward ACCUMULATES (+=) into its gradients; the
- * caller zeroes them (tl_nn_params_zero_grad). A NULL gradient pointer skips that
+ * caller zeroes them (tl_nn_params_zero_grad). Batch sums are formed locally and added
+ * once, so a second backward pass adds bit-for-bit the same amount (exactly 2x; for
+ * gemm-formed gradients this holds while BLAS does not split the inner dimension into
+ * blocks, i.e. for inner sizes of a few hundred). A NULL gradient pointer skips that
  * gradient. Every op exists twice: _f32 (training) and _f64 (gradient checks); both
  * come from one source (src/nn/ops.inc.h) so they cannot drift apart. Every matrix
  * product goes through cblas. Ops do not allocate: the ones that need scratch take a

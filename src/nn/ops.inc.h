@@ -30,9 +30,12 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
   if (dw) /* (nout,in) += dout^T (nout,B) inp (B,in): the batch sum is the gemm's k */
     TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, nout, in, B, 1, dout, nout, inp, in,
             1, dw, in);
-  if (dbias)
-    for (int b = 0; b < B; b++)
-      for (int o = 0; o < nout; o++) dbias[o] += dout[(size_t)b * nout + o];
+  if (dbias) /* summed locally, then added once: two backward passes give exactly 2x */
+    for (int o = 0; o < nout; o++) {
+      tl_real s = 0;
+      for (int b = 0; b < B; b++) s += dout[(size_t)b * nout + o];
+      dbias[o] += s;
+    }
 }
 
 /* ---- conv1d (im2col) ------------------------------------------------------------- */
@@ -55,18 +58,21 @@ static void TL_NN_FN(im2col)(tl_real *col, const tl_real *inp, int B, int cin, i
     }
 }
 
+/* Gathers, per input cell s, the K entries of dcol that came from it (t = s - k + pad)
+ * and adds their sum once, so the accumulation into dinp is exact (see dense). */
 static void TL_NN_FN(col2im_add)(tl_real *dinp, const tl_real *dcol, int B, int cin, int L,
                                  int K, int pad, int Lout) {
   const size_t N = (size_t)B * Lout;
-  for (int c = 0; c < cin; c++)
-    for (int k = 0; k < K; k++) {
-      const tl_real *row = dcol + (size_t)(c * K + k) * N;
-      for (int b = 0; b < B; b++) {
-        tl_real *dx = dinp + ((size_t)b * cin + c) * L;
-        for (int t = 0; t < Lout; t++) {
-          int s = t + k - pad;
-          if (s >= 0 && s < L) dx[s] += row[(size_t)b * Lout + t];
+  for (int b = 0; b < B; b++)
+    for (int c = 0; c < cin; c++) {
+      tl_real *dx = dinp + ((size_t)b * cin + c) * L;
+      for (int s = 0; s < L; s++) {
+        tl_real sum = 0;
+        for (int k = 0; k < K; k++) {
+          int t = s - k + pad;
+          if (t >= 0 && t < Lout) sum += dcol[(size_t)(c * K + k) * N + (size_t)b * Lout + t];
         }
+        dx[s] += sum;
       }
     }
 }
@@ -105,8 +111,11 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
       for (int t = 0; t < Lout; t++) z[t] = dy[t];
     }
   if (dbias)
-    for (int o = 0; o < cout; o++)
-      for (size_t i = 0; i < N; i++) dbias[o] += dtmp[(size_t)o * N + i];
+    for (int o = 0; o < cout; o++) {
+      tl_real s = 0;
+      for (size_t i = 0; i < N; i++) s += dtmp[(size_t)o * N + i];
+      dbias[o] += s;
+    }
   if (dw) { /* (cout, cin K) += dtmp (cout, B Lout) col^T (B Lout, cin K) */
     TL_NN_FN(im2col)(col, inp, B, cin, L, K, pad, Lout);
     TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, cout, ck, (int)N, 1, dtmp, (int)N, col,

@@ -10,7 +10,8 @@ size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same) 
   return N * (2 * (size_t)cin * K + (size_t)cout);
 }
 
-/* Forward: diag(lambda) a (S x L); backward: G (L x L), a G and b G^T (S x L each). */
+/* Forward: diag(lambda) a (S x L); backward: G (L x L), a G and b G^T (S x L each),
+ * and the batch sum of dlambda (S). */
 size_t tl_nn_topo_work_size(int S, int L) {
-  return (size_t)L * L + 2 * (size_t)S * L;
+  return (size_t)L * L + 2 * (size_t)S * L + (size_t)S;
 }

@@ -32,22 +32,26 @@ void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
                                    const tl_real *lambda, const tl_real *K, int B, int S,
                                    int L, tl_real *work) {
   const size_t SL = (size_t)S * L, LL = (size_t)L * L;
-  tl_real *G = work, *M = work + LL, *N = M + SL;
+  tl_real *G = work, *M = work + LL, *N = M + SL, *dl = N + SL;
+  /* Batch sums (dK, dlambda) are formed locally and added once, so two backward passes
+   * give exactly twice the gradient. */
+  if (dK)
+    for (size_t i = 0; i < LL; i++) {
+      tl_real s = 0;
+      for (int b = 0; b < B; b++) s += dW[b] * Q[b * LL + i] * Q[b * LL + i];
+      dK[i] += s;
+    }
+  if (!dlambda && !da && !dbp) return;
+  for (int j = 0; j < S; j++) dl[j] = 0;
   for (int b = 0; b < B; b++) {
     const tl_real *ab = a + b * SL, *bb = bp + b * SL, *Qb = Q + b * LL, g = dW[b];
-    if (dK)
-      for (size_t i = 0; i < LL; i++) dK[i] += g * Qb[i] * Qb[i];
-    if (!dlambda && !da && !dbp) continue;
     for (size_t i = 0; i < LL; i++) G[i] = 2 * g * K[i] * Qb[i];
     if (dlambda || dbp) { /* M (S,L) = a_b (S,L) G (L,L) */
       TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, S, L, L, 1, ab, L, G, L, 0, M, L);
       for (int j = 0; j < S; j++) {
         const tl_real *mj = M + (size_t)j * L, *bj = bb + (size_t)j * L;
-        if (dlambda) {
-          tl_real s = 0;
-          for (int m = 0; m < L; m++) s += mj[m] * bj[m];
-          dlambda[j] += s;
-        }
+        if (dlambda)
+          for (int m = 0; m < L; m++) dl[j] += mj[m] * bj[m];
         if (dbp)
           for (int m = 0; m < L; m++) dbp[b * SL + (size_t)j * L + m] += lambda[j] * mj[m];
       }
@@ -59,6 +63,8 @@ void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
           da[b * SL + (size_t)j * L + n] += lambda[j] * N[(size_t)j * L + n];
     }
   }
+  if (dlambda)
+    for (int j = 0; j < S; j++) dlambda[j] += dl[j];
 }
 
 /* ---- nearest-integer head ---------------------------------------------------------- */
