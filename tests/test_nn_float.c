@@ -165,7 +165,7 @@ static void directional_check(const char *name, model_t *m, tl_rng_t *rng) {
   float fm = model_loss(m, 0);
   memcpy(p->param, theta, p->count * sizeof *theta);
   double fd = ((double)fp - fm) / (2.0 * h), tol = TOL_FD_FLOAT * fmax(1.0, fabs(fd));
-  char what[80];
+  char what[128];
   snprintf(what, sizeof what, "%s: grad . d vs central difference in float", name);
   assert_close(what, 0, gd, fd, tol);
   /* the check is signed and sharp: the negated gradient must fail it */
