@@ -100,6 +100,25 @@ static void test_dense_grad(void **state) {
   free(o.x), free(o.w), free(o.b), free(o.y), free(o.r), free(o.dx), free(o.dw), free(o.db);
 }
 
+/* Forward against the definition out[b,o] = bias[o] + sum_i w[o,i] inp[b,i]: a pair
+ * that used w transposed in both passes would pass the gradient check. */
+static void test_dense_forward_definition(void **state) {
+  (void)state;
+  tl_rng_t rng;
+  tl_rng_init(&rng, 19, 0);
+  double *x = rnd(&rng, 6, -1, 1), *w = rnd(&rng, 12, -1, 1), *b = rnd(&rng, 4, -1, 1);
+  double y[8];
+  tl_nn_dense_forward_f64(y, x, w, b, 2, 3, 4);
+  for (int n = 0; n < 2; n++)
+    for (int o = 0; o < 4; o++) {
+      double s = b[o];
+      for (int i = 0; i < 3; i++) s += w[o * 3 + i] * x[n * 3 + i];
+      /* a 3-term dot product plus bias: a few eps of round-off */
+      assert_close("dense forward vs definition", n * 4 + o, y[n * 4 + o], s, TOL_ROUNDOFF(4));
+    }
+  free(x), free(w), free(b);
+}
+
 /* ---- conv1d ----------------------------------------------------------------------- */
 static double conv_fwd(op_t *o) {
   tl_nn_conv1d_forward_f64(o->y, o->x, o->w, o->b, o->B, o->cin, o->cout, o->L, o->K,
@@ -327,7 +346,8 @@ static void test_head_grad(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_dense_grad),      cmocka_unit_test(test_conv1d_grad),
+      cmocka_unit_test(test_dense_grad),      cmocka_unit_test(test_dense_forward_definition),
+      cmocka_unit_test(test_conv1d_grad),
       cmocka_unit_test(test_conv1d_forward_definition),
       cmocka_unit_test(test_activation_grad), cmocka_unit_test(test_pool_grad),
       cmocka_unit_test(test_loss_grad),       cmocka_unit_test(test_xent_stable),

@@ -157,8 +157,10 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *w, int B, int cin, int cout, int L,
                                      int K, int same, tl_real *work);
 
-/* Elementwise activations on n values; out may alias inp in forward. relu and square
- * backward read inp, tanh backward reads out (cheaper: 1 - out^2). relu'(0) = 0. */
+/* Elementwise activations on n values. relu and square backward read inp, tanh
+ * backward reads out (1 - out^2, no second tanh). relu'(0) = 0. In-place forward
+ * (out == inp) is fine for tanh, and for relu if its backward is then given out
+ * (same sign pattern); square needs its input kept. */
 void TL_NN_FN(tl_nn_relu_forward)(tl_real *out, const tl_real *inp, size_t n);
 void TL_NN_FN(tl_nn_relu_backward)(tl_real *dinp, const tl_real *inp, const tl_real *dout,
                                    size_t n);
@@ -171,8 +173,8 @@ void TL_NN_FN(tl_nn_square_backward)(tl_real *dinp, const tl_real *inp,
 
 /* Pooling over the cell axis in windows of P cells, stride P: inp (B,C,L) ->
  * out (B,C,L/P) (a tail of L mod P cells is dropped). P = L is global pooling.
- * Max pooling records the winning cell of each window in argmax (B,C,L/P); on ties
- * the first wins, and its gradient goes to that cell only. */
+ * Max pooling records the winning cell (0..L-1 within its row) of each window in
+ * argmax (B,C,L/P); on ties the first wins, and the gradient goes to that cell only. */
 void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, int L,
                                       int P);
 void TL_NN_FN(tl_nn_meanpool_backward)(tl_real *dinp, const tl_real *dout, int BC, int L,
