@@ -6,6 +6,7 @@
 #include "topolearn/rng.h"
 #include "topolearn/chain.h"
 #include "topolearn/invariant.h"
+#include "topolearn/nn.h"
 #include "topolearn/hopfile.h"
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"

@@ -24,6 +24,22 @@
  * relative; 1e-7 on signed values (STYLE). */
 #define TOL_FD_DOUBLE 1e-7
 
+/* ---- nn (tests/test_nn_*.c) ---- */
+/* float32 against double on the same (float-representable) inputs: a float reduction
+ * of depth n errs by at most gamma_n = n u / (1 - n u) times the sum of the absolute
+ * terms (Higham, Accuracy and Stability, 3.1), u = FLT_EPSILON / 2. We use n * eps,
+ * twice n u, times that absolute sum, which each test computes by running the double
+ * op on absolute values. */
+#define TOL_F32_SUM(n) ((double)(n) * (double)FLT_EPSILON)
+/* Central differences in float along one direction, h = cbrt(FLT_EPSILON) ~ 5e-3:
+ * truncation and round-off both ~ FLT_EPSILON^(2/3) ~ 2.5e-5 relative for O(1) losses
+ * and curvatures; 1e-3 on the signed value leaves 40x headroom and still rejects a
+ * wrong sign or a factor error (each tests the sign explicitly as well). */
+#define TOL_FD_FLOAT 1e-3
+/* Optimiser arithmetic done in float, compared with the same formula in double: a
+ * handful of float operations per step, each within u; 8 eps relative covers them. */
+#define TOL_F32_STEP (8.0 * (double)FLT_EPSILON)
+
 /* Fails with a message naming the check, the index and both values. */
 #define assert_close(what, idx, got, want, tol)                                         \
   do {                                                                                  \

@@ -1,0 +1,13 @@
+/* The nn ops in double (see topolearn/nn.h; the bodies live in ops.inc.h / topo.inc.h so
+ * the float and double builds are the same code). */
+#include <cblas.h>
+#include <math.h>
+
+#include "topolearn/nn.h"
+
+#define tl_real double
+#define TL_NN_FN(name) name##_f64
+#define TL_GEMM cblas_dgemm
+
+#include "nn/ops.inc.h"
+#include "nn/topo.inc.h"
