@@ -20,7 +20,7 @@ tl_status tl_plot_heatmap(const char *csv_path, const char *png_path, int xcol, 
                           int zcol, const char *xlabel, const char *ylabel, const char *zlabel,
                           const char *title, double zlo, double zhi, int force, tl_error *err);
 
-/* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace. */
+/* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace,W_error. */
 tl_status tl_phase_write_csv(const char *path, const tl_phase_params_t *p,
                              const tl_phase_point_t *pts, int force, tl_error *err);
 

@@ -4,7 +4,7 @@
 
 expect_ok "$TL_BIN" phase-diagram --L 40 --n 5 --out "$TMP/pd"
 [ -s "$TMP/pd.csv" ] || fail "no CSV"
-[ "$(head -1 "$TMP/pd.csv")" = "v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace" ] || fail "CSV header"
+[ "$(head -1 "$TMP/pd.csv")" = "v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace,W_error" ] || fail "CSV header"
 [ "$(wc -l <"$TMP/pd.csv")" = 26 ] || fail "CSV rows"
 # every gapped clean point: round(W) equals the k-space winding
 /usr/bin/python3 - "$TMP/pd.csv" <<'PY' || fail "phase diagram disagrees with k-space winding"
