@@ -12,5 +12,6 @@
 #include "topolearn/phase.h"
 #include "topolearn/window.h"
 #include "topolearn/baseline.h"
+#include "topolearn/json.h"
 
 #endif
