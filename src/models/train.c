@@ -80,7 +80,7 @@ static double now(void) {
 }
 
 typedef struct { /* everything allocated once per run */
-  int *train, *val, *vpred;
+  int *train, *val, *vpred; /* val: the tail of train */
   double *vloss;
   float *x;
   signed char *flips;
@@ -89,7 +89,7 @@ typedef struct { /* everything allocated once per run */
 } run_t;
 
 static void run_free(run_t *r) {
-  tl_free(r->train), tl_free(r->val), tl_free(r->vpred), tl_free(r->vloss);
+  tl_free(r->train), tl_free(r->vpred) /* val points into train */, tl_free(r->vloss);
   tl_free(r->x), tl_free(r->flips);
   tl_free(r->good.param), tl_free(r->good.mv), tl_free(r->best.param), tl_free(r->best.mv);
   tl_model_ws_free(r->ws);
