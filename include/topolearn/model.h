@@ -122,6 +122,33 @@ tl_status tl_model_init_parse(const char *s, tl_model_init *i, double *sigma, tl
 /* "64,64": 1..TL_MODEL_MAX_LAYERS positive integers. */
 tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err);
 
+/* ---- model files (HDF5) ---------------------------------------------------------------
+ * Root attributes: kind = "model", format_version = 1, model, input, act, init,
+ * init_sigma, beta0, bulk_fraction, band, sym_hidden, kernel, pool, nlayers, widths
+ * ("64,64"), L, r_min, r_max, cmin, cmax, optim_step, topolearn_version and the
+ * provenance below. Datasets params/<tensor> (rows x cols float32, attribute frozen)
+ * and the optimiser moments optim/m/<tensor>, optim/v/<tensor>. */
+
+typedef struct {
+  uint64_t seed;            /* training seed */
+  char command[4096];       /* the full command line */
+  char data_hash[256];      /* hash of the training data file, as the caller states it */
+  char created[64];         /* ISO 8601 UTC; filled with the current time if empty */
+} tl_model_provenance_t;
+
+/* Writes m atomically (temporary name, then rename; force = 0 refuses an existing
+ * path). prov may be NULL (empty provenance). */
+tl_status tl_model_save(const tl_model_t *m, const char *path, int force,
+                        const tl_model_provenance_t *prov, tl_error *err);
+/* Reads and validates a model file (kind, version, names, shapes), one line naming
+ * the field on failure; prov (may be NULL) receives the provenance. The parameters,
+ * frozen flags and optimiser state are restored exactly. */
+tl_status tl_model_load(tl_model_t **out, const char *path, tl_model_provenance_t *prov,
+                        tl_error *err);
+/* One line describing m ("mlp eigvec 64,64 relu, L 32, classes 0..1, 6338 parameters")
+ * for `topolearn info`. */
+void tl_model_summary(const tl_model_t *m, char *buf, size_t cap);
+
 /* ---- running a model ---------------------------------------------------------------- */
 
 /* Elements (of either precision) of the model input for B samples. */
