@@ -8,7 +8,9 @@
  * TOL_FD_DOUBLE on signed values relative to max(1, |fd|) (the loss is O(1), see
  * test_nn_grad.c). Kinks: tanh and square are smooth; the relu runs assert that no
  * pre-activation lies within 1e-3 of zero, far beyond what an h ~ 6e-6 step moves it
- * (inputs are O(1)), so no relu switches between the two sides of a difference. */
+ * (inputs are O(1)), so no relu switches between the two sides of a difference.
+ * The float build then passes a signed directional check on the same models (the
+ * relu ones excepted: a float step of ~5e-3 would cross kinks). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +73,63 @@ static void fd_check(const char *what, run_t *r, double *x, const double *g, siz
   }
 }
 
+/* The float training build on the same model: a SIGNED directional check (STYLE) along
+ * a unit direction d over the whole parameter buffer, h = cbrt(FLT_EPSILON)
+ * max(1, max|theta|), TOL_FD_FLOAT relative to max(1, |fd|) (an absolute floor of 1e-3,
+ * 5x the float round-off noise of the difference quotient); the negated gradient must
+ * fail it. */
+static void float_directional(const char *name, tl_model_t *m, const tl_samples_t *s,
+                              const int *labels, int B) {
+  tl_error err = {0};
+  tl_model_ws_t *ws = NULL;
+  assert_int_equal(tl_model_ws_new(&ws, m, B, sizeof(float), &err), TL_OK);
+  tl_nn_params_t *p = m->params;
+  float *x = calloc(tl_model_input_size(m, B), sizeof *x), *d = calloc(p->count, sizeof *d);
+  float *theta = calloc(p->count, sizeof *theta);
+  int idx[5] = {0, 1, 2, 3, 4};
+  memcpy(ws->labels, labels, B * sizeof *labels);
+  tl_model_featurise_f32(m, s, idx, B, NULL, x);
+  tl_rng_t rng;
+  tl_rng_init(&rng, 99, 0);
+  tl_nn_init_normal(d, p->count, 0.0, 1.0, &rng);
+  float loss, fp, fm;
+  tl_nn_params_zero_grad(p);
+  tl_model_forward_f32(m, p->param, x, B, ws);
+  tl_model_loss_f32(m, ws, B, &loss);
+  tl_model_backward_f32(m, p->param, p->grad, x, NULL, B, ws);
+  /* d: half a random unit vector, half the unit gradient. A random direction alone
+   * in thousands of dimensions is nearly orthogonal to g, and its derivative would sink
+   * below the float loss's round-off noise (~1e-6 / h ~ 2e-4); the gradient half keeps
+   * g . d ~ |g| / 2, while the random half still probes other directions. */
+  double gn = 0, rn = 0, gd = 0, tmax = 1;
+  for (size_t i = 0; i < p->count; i++) {
+    gn += (double)p->grad[i] * p->grad[i];
+    rn += (double)d[i] * d[i];
+    tmax = fmax(tmax, fabs(p->param[i]));
+  }
+  for (size_t i = 0; i < p->count; i++) {
+    d[i] = (float)(0.5 * d[i] / sqrt(rn) + 0.5 * p->grad[i] / sqrt(gn));
+    gd += (double)p->grad[i] * d[i];
+  }
+  memcpy(theta, p->param, p->count * sizeof *theta);
+  const float h = cbrtf(FLT_EPSILON) * (float)tmax;
+  for (size_t i = 0; i < p->count; i++) theta[i] = p->param[i] + h * d[i];
+  tl_model_forward_f32(m, theta, x, B, ws);
+  tl_model_loss_f32(m, ws, B, &fp);
+  for (size_t i = 0; i < p->count; i++) theta[i] = p->param[i] - h * d[i];
+  tl_model_forward_f32(m, theta, x, B, ws);
+  tl_model_loss_f32(m, ws, B, &fm);
+  double fd = ((double)fp - fm) / (2.0 * h), tol = TOL_FD_FLOAT * fmax(1.0, fabs(fd));
+  char what[128];
+  snprintf(what, sizeof what, "%s: float grad . d vs central difference", name);
+  print_message("%s: float g.d %.6f, fd %.6f, |diff|/tol %.2f\n", name, gd, fd, fabs(gd - fd) / tol);
+  assert_close(what, 0, gd, fd, tol);
+  if (!(fabs(fd) > 10 * tol) || !(fabs(-gd - fd) > tol))
+    fail_msg("%s: directional derivative %g too small to tell a sign error", name, fd);
+  free(x), free(d), free(theta);
+  tl_model_ws_free(ws);
+}
+
 static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_samples_t *s,
                         int relu_guard) {
   const int B = 5, L = s->L;
@@ -117,6 +176,7 @@ static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_s
     snprintf(what, sizeof what, "%s: d loss / d input amplitudes", name);
     fd_check(what, &r, r.x, dx, X);
   }
+  if (!relu_guard) float_directional(name, r.m, s, r.ws->labels, B);
   free(r.theta), free(r.x), free(g), free(g2), free(dx), free(dx2);
   tl_model_ws_free(r.ws);
   tl_model_free(r.m);
@@ -166,7 +226,9 @@ static void test_mlp_grad(void **state) {
   const tl_model_input ins[3] = {TL_INPUT_EIGVEC, TL_INPUT_HOPPING, TL_INPUT_QAB};
   for (int i = 0; i < 3; i++) {
     hp.input = ins[i];
-    check_model(tl_model_input_name(ins[i]), &hp, S, 0);
+    char name[64];
+    snprintf(name, sizeof name, "mlp tanh %s", tl_model_input_name(ins[i]));
+    check_model(name, &hp, S, 0);
   }
   hp.act = TL_ACT_RELU;
   hp.input = TL_INPUT_HOPPING;

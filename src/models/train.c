@@ -225,11 +225,17 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
     if (key > best_key) {
       best_key = key;
       since_best = 0;
-      snap_take(&r->best, p);
-      res->best_epoch = e;
-      res->loss = ep.loss, res->train_acc = ep.train_acc, res->val_acc = ep.val_acc;
+      if (o->early_stop > 0) {
+        snap_take(&r->best, p);
+        res->best_epoch = e;
+        res->loss = ep.loss, res->train_acc = ep.train_acc, res->val_acc = ep.val_acc;
+      }
     } else {
       since_best++;
+    }
+    if (o->early_stop == 0) { /* without early stopping the last epoch is kept */
+      res->best_epoch = e;
+      res->loss = ep.loss, res->train_acc = ep.train_acc, res->val_acc = ep.val_acc;
     }
     if (o->callback && o->callback(&ep, o->user))
       return tl_error_set(err, TL_ERR_INTERRUPTED, "training interrupted after epoch %d", e);
@@ -239,9 +245,6 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
     }
   }
   if (o->early_stop > 0) snap_restore(&r->best, p); /* keep the best validation epoch */
-  else {
-    res->best_epoch = res->epochs_run; /* without early stopping the last epoch is kept */
-  }
   return TL_OK;
 }
 
