@@ -148,6 +148,10 @@ static void test_topo_unseen_winding(void **state) {
   tl_eval_opts_default(&eo);
   tl_eval_t ev;
   assert_int_equal(tl_model_eval(m, s, &eo, pred, NULL, &ev, &err), TL_OK);
+  assert_int_equal(pred[0], 1); /* by default: the argmax over the model's classes */
+  tl_eval_free(&ev);
+  eo.any_integer = 1;
+  assert_int_equal(tl_model_eval(m, s, &eo, pred, NULL, &ev, &err), TL_OK);
   for (int i = 0; i < 3; i++) assert_int_equal(pred[i], s->label[i]);
   assert_int_equal(pred[0], 2);
   assert_close("accuracy with an unseen winding", 0, ev.accuracy, 1.0, 0.0);

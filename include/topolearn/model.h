@@ -104,6 +104,11 @@ tl_status tl_model_new(tl_model_t **out, const tl_model_hyper_t *hp, int L, int 
                        int r_max, tl_rng_t *rng, tl_error *err);
 void tl_model_free(tl_model_t *m); /* NULL is a no-op */
 
+/* The same model for chains of L cells (size generalisation, SPEC 4): only sym, whose
+ * per-cell network does not depend on L (parameters, frozen flags and optimiser state
+ * copied; the bulk window follows the new L). TL_ERR_INPUT for the other kinds. */
+tl_status tl_model_resize(tl_model_t **out, const tl_model_t *m, int L, tl_error *err);
+
 /* Freezes a tensor: "lambda", "K", "beta" (topo; beta is stored as log_beta, see the
  * head in nn.h) or any tensor name. TL_ERR_INPUT naming it if unknown. */
 tl_status tl_model_freeze(tl_model_t *m, const char *name, tl_error *err);
@@ -167,10 +172,13 @@ tl_status tl_model_ws_new(tl_model_ws_t **out, const tl_model_t *m, int B, size_
                           tl_error *err);
 void tl_model_ws_free(tl_model_ws_t *ws);
 
-/* Class predicted from a sample's logits (argmax over cmin..cmax) or, for topo/sym,
- * the nearest integer to W, which the head's argmax is over every integer (so they
- * can label windings outside the training range). */
-int tl_model_predict_class(const tl_model_t *m, const float *logits, float W);
+/* Class predicted from a sample's logits: argmax over cmin..cmax (what the loss
+ * trains; for topo/sym that is round(W) clamped to the range). With any_integer,
+ * topo/sym predict round(W) itself, the head's argmax over every integer, so they can
+ * label windings outside the training classes (SPEC 3). Note that on two classes the
+ * head's logit difference is linear in W, so training can push W far past the classes
+ * without raising the loss: any_integer then reveals that W left the integers. */
+int tl_model_predict_class(const tl_model_t *m, const float *logits, float W, int any_integer);
 
 /* ---- forward/backward, declared once per precision (this header includes itself) --- */
 

@@ -17,6 +17,8 @@ typedef struct {
   int gauge_flip;       /* evaluate on gauge-flipped copies: each state's sign drawn     */
   uint64_t gauge_seed;  /*   from stream (gauge_seed, chain index)                       */
   int batch;            /* chains per forward pass (default 256)                         */
+  int any_integer;      /* topo/sym: predict round(W) over every integer, not only the
+                           model's classes (unseen windings; tl_model_predict_class)     */
 } tl_eval_opts_t;
 
 typedef struct {

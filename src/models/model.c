@@ -241,6 +241,25 @@ void tl_model_free(tl_model_t *m) {
   tl_free(m);
 }
 
+tl_status tl_model_resize(tl_model_t **out, const tl_model_t *m, int L, tl_error *err) {
+  *out = NULL;
+  if (m->hp.kind != TL_MODEL_SYM)
+    return tl_error_set(err, TL_ERR_INPUT, "model %s is built for L = %d and cannot run at L = %d "
+                        "(only sym is size-independent)", tl_model_kind_name(m->hp.kind), m->L, L);
+  tl_model_hyper_t hp = m->hp;
+  hp.init = TL_INIT_RANDOM; /* the parameters are copied below */
+  tl_rng_t rng;
+  tl_rng_init(&rng, 0, 0);
+  tl_status st = tl_model_new(out, &hp, L, m->r_min, m->r_max, &rng, err);
+  if (st) return st;
+  tl_nn_params_t *p = (*out)->params;
+  (*out)->hp = m->hp;
+  memcpy(p->param, m->params->param, 4 * p->count * sizeof *p->param); /* param, grad, m, v */
+  for (int i = 0; i < p->ntensors; i++) p->tensor[i].frozen = m->params->tensor[i].frozen;
+  p->step = m->params->step;
+  return TL_OK;
+}
+
 tl_status tl_model_freeze(tl_model_t *m, const char *name, tl_error *err) {
   const char *t = strcmp(name, "beta") ? name : "log_beta"; /* the head stores log beta */
   if (tl_nn_params_find(m->params, t) < 0)
@@ -249,8 +268,9 @@ tl_status tl_model_freeze(tl_model_t *m, const char *name, tl_error *err) {
   return tl_nn_params_set_frozen(m->params, t, 1, err);
 }
 
-int tl_model_predict_class(const tl_model_t *m, const float *logits, float W) {
-  if ((m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM) && fabsf(W) < 1e6f)
+int tl_model_predict_class(const tl_model_t *m, const float *logits, float W, int any_integer) {
+  if (any_integer && (m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM) &&
+      fabsf(W) < 1e6f) /* beyond, lround would overflow: fall back to the classes */
     return (int)lroundf(W);
   int k = 0;
   for (int c = 1; c < m->C; c++)

@@ -175,7 +175,7 @@ static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_
     }
     const float *z = tl_model_logits_f32(m, r->ws), *w = tl_model_W_f32(m, r->ws);
     for (int b = 0; b < B; b++)
-      correct += tl_model_predict_class(m, z + (size_t)b * m->C, kindW ? w[b] : 0.0f) ==
+      correct += tl_model_predict_class(m, z + (size_t)b * m->C, kindW ? w[b] : 0.0f, 0) ==
                  s->label[idx[b]];
     lsum += (double)l * B;
     tl_nn_params_zero_grad(m->params);
@@ -210,7 +210,8 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
     }
     if (res->n_val) {
       const int nv = res->n_val;
-      int ok = tl_model_eval_core(m, s, r->val, nv, r->ws, r->x, NULL, 0, r->vpred, NULL, r->vloss);
+      int ok = tl_model_eval_core(m, s, r->val, nv, r->ws, r->x, NULL, 0, 0, r->vpred, NULL,
+                                  r->vloss);
       double ls = 0;
       for (int k = 0; k < nv; k++) ls += r->vloss[k];
       ep.val_acc = (double)ok / nv;
