@@ -78,6 +78,35 @@ static void test_sym_exact_full_band(void **state) {
   }
 }
 
+/* PBC: distances are minimal images (SPEC 1.3); topo's exact K and sym's wrapped
+ * features (band L/2 covers every site once) still reproduce the RSWN. */
+static void test_exact_pbc(void **state) {
+  (void)state;
+  tl_samples_t *s = make_ssh_set_bc(80, 20, 2.0, 0.5, 300, 0, TL_PBC);
+  tl_model_hyper_t hp;
+  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  hp.init = TL_INIT_EXACT, hp.boundary = TL_PBC;
+  tl_model_t *m = make_model(&hp, 20, 1);
+  expect_exact("topo exact, PBC, disorder 0.5", m, s);
+  tl_model_free(m);
+  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  hp.init = TL_INIT_EXACT, hp.boundary = TL_PBC, hp.band = 10, hp.sym_hidden = 21;
+  m = make_model(&hp, 20, 1);
+  expect_exact("sym exact D = L/2, PBC, disorder 0.5", m, s);
+  /* an OBC model refuses PBC data: its distances would be wrong */
+  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_t *obc = make_model(&hp, 20, 1);
+  tl_eval_opts_t eo;
+  tl_eval_opts_default(&eo);
+  tl_eval_t ev;
+  tl_error err = {0};
+  assert_int_equal(tl_model_eval(obc, s, &eo, NULL, NULL, &ev, &err), TL_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "PBC"));
+  tl_model_free(obc);
+  tl_model_free(m);
+  tl_samples_free(s);
+}
+
 /* L = 32, band 4: deep in a phase (v/w = 1/4 or 4) the marker's terms beyond |d| = 4
  * decay like (v/w)^4, so W stays within 1e-3 of the RSWN (measured 6e-6); at v/w = 0.9 Q_AB decays
  * over ~10 cells and the truncated W is off by more than 0.05 (measured 0.11, printed;
@@ -121,7 +150,7 @@ static void test_topo_unseen_winding(void **state) {
   tl_samples_t *s = NULL;
   tl_solver_t *sol = NULL;
   tl_error err = {0};
-  assert_int_equal(tl_samples_new(&s, 3, L, 0, 2, 0, &err), TL_OK);
+  assert_int_equal(tl_samples_new(&s, 3, L, 0, 2, TL_OBC, 0, &err), TL_OK);
   assert_int_equal(tl_solver_new(&sol, L, 0, 2, TL_OBC, &err), TL_OK);
   const double ts[3][3] = {{0.2, 0.3, 1.0}, {0.3, 1.0, 0.2}, {1.0, 0.2, 0.3}};
   tl_rswn_opts_t ro;
@@ -166,6 +195,7 @@ int main(void) {
       cmocka_unit_test(test_topo_exact),
       cmocka_unit_test(test_sym_exact_full_band),
       cmocka_unit_test(test_sym_narrow_band_truncates),
+      cmocka_unit_test(test_exact_pbc),
       cmocka_unit_test(test_topo_unseen_winding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

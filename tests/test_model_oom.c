@@ -34,7 +34,7 @@ static int teardown(void **state) {
 static void test_oom(void **state) {
   (void)state;
   tl_samples_t *s = NULL;
-  EACH_FAILURE(tl_samples_new(&s, 4, 8, 0, 1, 1, &err), tl_samples_free(s));
+  EACH_FAILURE(tl_samples_new(&s, 4, 8, 0, 1, TL_OBC, 1, &err), tl_samples_free(s));
   const tl_model_kind kinds[4] = {TL_MODEL_TOPO, TL_MODEL_SYM, TL_MODEL_MLP, TL_MODEL_CNN};
   for (int k = 0; k < 4; k++) {
     tl_model_hyper_t hp;

@@ -38,6 +38,7 @@
  *   W[i], label[i] = round(W), ambiguous[i] (SPEC 1.3) */
 typedef struct {
   int N, L, r_min, r_max, R;
+  tl_boundary boundary;  /* of every chain (distances in the marker, sym's features) */
   double *t, *psi, *qab, *energies, *W;
   int *label;
   uint8_t *ambiguous;
@@ -45,12 +46,12 @@ typedef struct {
 
 /* All arrays zeroed; with_qab = 0 leaves qab NULL. */
 tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
-                         int with_qab, tl_error *err);
+                         tl_boundary bc, int with_qab, tl_error *err);
 void tl_samples_free(tl_samples_t *s); /* NULL is a no-op */
 
 /* Fills chain i from the solver (which must hold a workspace for the chain's shape):
  * tl_solver_run, eigvecs, energies, qab, and W / label / ambiguity by tl_rswn_from_qab
- * with opts. The chain must have the set's L and ranges. */
+ * with opts. The chain must have the set's L, ranges and boundary. */
 tl_status tl_samples_fill(tl_samples_t *s, int i, tl_solver_t *solver,
                           const tl_chain_t *chain, const tl_rswn_opts_t *opts,
                           tl_error *err);
@@ -79,6 +80,8 @@ typedef struct {
   int kernel, pool;       /* cnn: kernel (odd or even, 'same' padding), mean-pool window */
   int band, sym_hidden;   /* sym: features |d| <= band, hidden units of the cell network */
   double bulk_fraction;   /* topo exact K, sym average: the bulk window of SPEC 1.4      */
+  tl_boundary boundary;   /* topo, sym: x_m - x_n is the minimal image under PBC (exact
+                             K; sym features q[n, n+d] wrap, each site once)              */
   tl_model_init init;     /* topo, sym (random for mlp/cnn)                              */
   double init_sigma;      /* exact+noise: relative noise                                */
   double beta0;           /* topo, sym: initial head sharpness beta                     */
@@ -129,7 +132,7 @@ tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err);
 
 /* ---- model files (HDF5) ---------------------------------------------------------------
  * Root attributes: kind = "model", format_version = 1, model, input, act, init,
- * init_sigma, beta0, bulk_fraction, band, sym_hidden, kernel, pool, nlayers, widths
+ * init_sigma, beta0, bulk_fraction, boundary ("obc"|"pbc"), band, sym_hidden, kernel, pool, nlayers, widths
  * ("64,64"), L, r_min, r_max, cmin, cmax, optim_step, topolearn_version and the
  * provenance below. Datasets params/<tensor> (rows x cols float32, attribute frozen)
  * and the optimiser moments optim/m/<tensor>, optim/v/<tensor>. */

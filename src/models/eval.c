@@ -62,10 +62,8 @@ void tl_eval_free(tl_eval_t *res) {
 tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eval_opts_t *o,
                         int *pred_out, double *W_out, tl_eval_t *res, tl_error *err) {
   memset(res, 0, sizeof *res);
-  if (s->L != m->L || s->r_min != m->r_min || s->r_max != m->r_max)
-    return tl_error_set(err, TL_ERR_INPUT, "data: L = %d, ranges %d..%d, but the model was "
-                        "built for L = %d, ranges %d..%d", s->L, s->r_min, s->r_max, m->L,
-                        m->r_min, m->r_max);
+  tl_status st0 = tl_model_check_data(m, s, err);
+  if (st0) return st0;
   if (o->batch < 1) return tl_error_set(err, TL_ERR_INPUT, "eval batch %d (expected >= 1)", o->batch);
   const int N = s->N, B = o->batch < N ? o->batch : N;
   tl_model_ws_t *ws = NULL;

@@ -3,6 +3,7 @@
 #ifndef TL_MODELS_EVAL_CORE_H
 #define TL_MODELS_EVAL_CORE_H
 
+#include "models/layout.h"
 #include "topolearn/train.h"
 
 /* Runs m (float) over chains idx[0..n) in batches of ws->B, x holding

@@ -36,15 +36,20 @@ void TL_MODEL_FN(tl_model_featurise)(const tl_model_t *m, const tl_samples_t *s,
         }
         break;
       }
-      case TL_MODEL_SYM: { /* (B, bulk cells, 2D+1): q[n, n+d], zero outside the chain */
-        const int D = m->hp.band, F = 2 * D + 1;
+      case TL_MODEL_SYM: { /* (B, bulk cells, 2D+1): q[n, n+d], zero outside the chain;
+                              PBC: wrapped, and only where d is the minimal image, so a
+                              band D >= L/2 sees every site exactly once */
+        const int D = m->hp.band, F = 2 * D + 1, pbc = m->hp.boundary == TL_PBC;
         tl_real *f = x + (size_t)bi * m->bulk_cells * F;
         for (int c = 0; c < m->bulk_cells; c++) {
           const int n = m->bulk_start + c;
           for (int d = -D; d <= D; d++) {
-            const int mm = n + d;
-            f[(size_t)c * F + d + D] =
-                (mm >= 0 && mm < L) ? (tl_real)TL_MODEL_FN(qab_at)(s, i, n, mm) : 0;
+            int mm = n + d, in = mm >= 0 && mm < L;
+            if (pbc) {
+              mm = ((mm % L) + L) % L;
+              in = tl_model_distance(m, n, mm) == d;
+            }
+            f[(size_t)c * F + d + D] = in ? (tl_real)TL_MODEL_FN(qab_at)(s, i, n, mm) : 0;
           }
         }
         break;

@@ -35,6 +35,8 @@ static tl_status validate(const tl_model_hyper_t *hp, int L, int r_min, int r_ma
                         "at most 65 classes)", hp->cmin, hp->cmax);
   if ((unsigned)hp->act > TL_ACT_SQUARE)
     return tl_error_set(err, TL_ERR_INPUT, "model: activation %d is unknown", (int)hp->act);
+  if (hp->boundary != TL_OBC && hp->boundary != TL_PBC)
+    return tl_error_set(err, TL_ERR_INPUT, "model: boundary %d is unknown", (int)hp->boundary);
   if (!(hp->bulk_fraction > 0 && hp->bulk_fraction <= 1))
     return tl_error_set(err, TL_ERR_INPUT, "model: bulk fraction %g (expected (0, 1])",
                         hp->bulk_fraction);
@@ -102,6 +104,27 @@ static tl_status validate(const tl_model_hyper_t *hp, int L, int r_min, int r_ma
   return tl_error_set(err, TL_ERR_INPUT, "model kind %d is unknown", (int)hp->kind);
 }
 
+int tl_model_distance(const tl_model_t *m, int n, int k) {
+  int d = k - n, L = m->L;
+  if (m->hp.boundary == TL_PBC) { /* minimal image in (-L/2, L/2], as tl_rswn_from_qab */
+    if (d > L / 2) d -= L;
+    else if (d <= -(L + 1) / 2) d += L;
+  }
+  return d;
+}
+
+tl_status tl_model_check_data(const tl_model_t *m, const tl_samples_t *s, tl_error *err) {
+  if (s->L != m->L || s->r_min != m->r_min || s->r_max != m->r_max)
+    return tl_error_set(err, TL_ERR_INPUT, "data: L = %d, ranges %d..%d, but the model was "
+                        "built for L = %d, ranges %d..%d", s->L, s->r_min, s->r_max, m->L,
+                        m->r_min, m->r_max);
+  if ((m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM) && s->boundary != m->hp.boundary)
+    return tl_error_set(err, TL_ERR_INPUT, "data: %s chains, but the %s model measures "
+                        "distances for %s", s->boundary == TL_PBC ? "PBC" : "OBC",
+                        tl_model_kind_name(m->hp.kind), m->hp.boundary == TL_PBC ? "PBC" : "OBC");
+  return TL_OK;
+}
+
 /* Named tensors, in the order forward.inc.h indexes them. */
 static int tensor_specs(const tl_model_t *m, tl_nn_tensor_spec_t *sp, char names[][TL_NN_NAME_MAX]) {
   const tl_model_hyper_t *hp = &m->hp;
@@ -160,7 +183,8 @@ static void init_topo(tl_model_t *m, tl_rng_t *rng) {
   } else { /* SPEC 1.4 */
     for (int j = 0; j < L; j++) lambda[j] = 2.0f;
     for (int n = m->bulk_start; n < m->bulk_start + m->bulk_cells; n++)
-      for (int k = 0; k < L; k++) K[(size_t)n * L + k] = (float)(-(double)(k - n) / m->bulk_cells);
+      for (int k = 0; k < L; k++)
+        K[(size_t)n * L + k] = (float)(-(double)tl_model_distance(m, n, k) / m->bulk_cells);
     if (m->hp.init == TL_INIT_EXACT_NOISE) {
       add_relative_noise(lambda, (size_t)L, m->hp.init_sigma, rng);
       add_relative_noise(K, (size_t)L * L, m->hp.init_sigma, rng);

@@ -70,6 +70,7 @@ static tl_status write_all(const tl_model_t *m, hid_t f, const char *path,
   D("init_sigma", hp->init_sigma);
   D("beta0", hp->beta0);
   D("bulk_fraction", hp->bulk_fraction);
+  S("boundary", hp->boundary == TL_PBC ? "pbc" : "obc");
   I("band", hp->band);
   I("sym_hidden", hp->sym_hidden);
   I("kernel", hp->kernel);
@@ -156,6 +157,11 @@ static tl_status read_hyper(hid_t f, const char *path, tl_model_hyper_t *hp, int
   else if (tl_model_init_parse(s, &hp->init, &sig, NULL))
     return tl_error_set(err, TL_ERR_INPUT, "%s: attribute init is '%s'", path, s);
   if ((st = tl_h5_attr_double(f, path, "/", "init_sigma", &hp->init_sigma, err))) return st;
+  if ((st = tl_h5_attr_string(f, path, "/", "boundary", s, sizeof s, err))) return st;
+  if (strcmp(s, "obc") && strcmp(s, "pbc"))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute boundary is '%s' (expected obc|pbc)",
+                        path, s);
+  hp->boundary = strcmp(s, "pbc") ? TL_OBC : TL_PBC;
   if ((st = tl_h5_attr_double(f, path, "/", "beta0", &hp->beta0, err))) return st;
   if ((st = tl_h5_attr_double(f, path, "/", "bulk_fraction", &hp->bulk_fraction, err))) return st;
   struct { const char *name; int *dst; } ints[] = {

@@ -5,7 +5,7 @@
 #include "topolearn/model.h"
 
 tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
-                         int with_qab, tl_error *err) {
+                         tl_boundary bc, int with_qab, tl_error *err) {
   *out = NULL;
   if (N < 1 || L < 2 || r_min > r_max || r_max - r_min + 1 > 2 * TL_RANGE_MAX + 1)
     return tl_error_set(err, TL_ERR_INPUT, "sample set: N = %d, L = %d, ranges %d..%d "
@@ -14,6 +14,7 @@ tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
   if (!s) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for a sample set");
   const size_t n = (size_t)N, l = (size_t)L, R = (size_t)(r_max - r_min + 1);
   s->N = N, s->L = L, s->r_min = r_min, s->r_max = r_max, s->R = (int)R;
+  s->boundary = bc;
   s->t = tl_calloc(n * l * R, sizeof(double));
   s->psi = tl_calloc(n * l * 2 * l, sizeof(double));
   s->energies = tl_calloc(n * 2 * l, sizeof(double));
@@ -42,10 +43,12 @@ tl_status tl_samples_fill(tl_samples_t *s, int i, tl_solver_t *solver,
                           tl_error *err) {
   if (i < 0 || i >= s->N)
     return tl_error_set(err, TL_ERR_INPUT, "sample %d out of range (set holds %d)", i, s->N);
-  if (chain->L != s->L || chain->r_min != s->r_min || chain->r_max != s->r_max)
-    return tl_error_set(err, TL_ERR_INPUT, "sample %d: chain L = %d, ranges %d..%d (set has "
-                        "L = %d, ranges %d..%d)", i, chain->L, chain->r_min, chain->r_max, s->L,
-                        s->r_min, s->r_max);
+  if (chain->L != s->L || chain->r_min != s->r_min || chain->r_max != s->r_max ||
+      chain->boundary != s->boundary)
+    return tl_error_set(err, TL_ERR_INPUT, "sample %d: chain L = %d, ranges %d..%d, %s (set "
+                        "has L = %d, ranges %d..%d, %s)", i, chain->L, chain->r_min, chain->r_max,
+                        chain->boundary == TL_PBC ? "PBC" : "OBC", s->L, s->r_min, s->r_max,
+                        s->boundary == TL_PBC ? "PBC" : "OBC");
   tl_status st = tl_solver_run(solver, chain, TL_PATH_AUTO, err);
   if (st) return st;
   const size_t L = (size_t)s->L;

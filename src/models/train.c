@@ -254,10 +254,8 @@ tl_status tl_train(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *
   memset(res, 0, sizeof *res);
   tl_status st = tl_train_opts_validate(o, err);
   if (st) return st;
-  if (s->L != m->L || s->r_min != m->r_min || s->r_max != m->r_max)
-    return tl_error_set(err, TL_ERR_INPUT, "data: L = %d, ranges %d..%d, but the model was "
-                        "built for L = %d, ranges %d..%d", s->L, s->r_min, s->r_max, m->L,
-                        m->r_min, m->r_max);
+  tl_status st0 = tl_model_check_data(m, s, err);
+  if (st0) return st0;
   run_t r = {0};
   const int threads_before = omp_get_max_threads();
   if (o->threads > 0) omp_set_num_threads(o->threads); /* BLAS threads: fixed per run */
