@@ -4,6 +4,7 @@
  * ambiguous chains are left out; a callback can stop a run; bad options are refused
  * with one line. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "test_model_util.h"
@@ -94,6 +95,42 @@ static void test_bit_reproducible(void **state) {
     assert_memory_not_equal(a->param, c->param, a->count * sizeof(float));
     for (int r = 0; r < 3; r++) tl_model_free(m[r]);
   }
+}
+
+/* Resume (SPEC 6): 2 epochs, save, load, epochs 3..4 gives the bits of 4 epochs in
+ * one run, optimiser state and the epoch-keyed streams included. */
+static void test_resume_is_seamless(void **state) {
+  (void)state;
+  char dir[] = "/tmp/tl_resume_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/m.h5", dir);
+  tl_model_t *whole = mlp(16, 8, 5), *half = mlp(16, 8, 5), *back = NULL;
+  tl_train_opts_t o;
+  tl_train_opts_default(&o);
+  o.epochs = 4, o.lr.lr = 3e-3, o.augment_gauge = 1, o.threads = 1;
+  o.lr.kind = TL_NN_LR_COSINE, o.lr.total_epochs = 4, o.lr.lr_min = 1e-4;
+  tl_train_result_t res;
+  tl_error err = {0};
+  assert_int_equal(tl_train(whole, TRAIN, &o, &res, &err), TL_OK);
+  tl_train_opts_t o2 = o;
+  o2.epochs = 2;
+  assert_int_equal(tl_train(half, TRAIN, &o2, &res, &err), TL_OK);
+  tl_model_provenance_t prov = {.seed = o.seed, .epochs_done = 2}, got;
+  assert_int_equal(tl_model_save(half, path, 0, &prov, &err), TL_OK);
+  assert_int_equal(tl_model_load(&back, path, &got, &err), TL_OK);
+  assert_int_equal(got.epochs_done, 2);
+  o2.epochs = 4, o2.first_epoch = got.epochs_done + 1;
+  assert_int_equal(tl_train(back, TRAIN, &o2, &res, &err), TL_OK);
+  assert_int_equal(res.epochs_run, 4);
+  assert_memory_equal(whole->params->param, back->params->param,
+                      whole->params->count * sizeof(float));
+  assert_memory_not_equal(whole->params->param, half->params->param,
+                          whole->params->count * sizeof(float));
+  o2.first_epoch = 5;
+  assert_int_equal(tl_train(back, TRAIN, &o2, &res, &err), TL_ERR_INPUT);
+  unlink(path);
+  rmdir(dir);
+  tl_model_free(whole), tl_model_free(half), tl_model_free(back);
 }
 
 /* The callback sees every epoch; with early stopping the kept parameters are those of
@@ -296,6 +333,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mlp_learns_clean_ssh),
       cmocka_unit_test(test_bit_reproducible),
+      cmocka_unit_test(test_resume_is_seamless),
       cmocka_unit_test(test_early_stopping_keeps_best),
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_divergence_stops),

@@ -142,6 +142,7 @@ typedef struct {
   char command[4096];       /* the full command line */
   char data_hash[256];      /* hash of the training data file, as the caller states it */
   char created[64];         /* ISO 8601 UTC; filled with the current time if empty */
+  int epochs_done;          /* epochs trained so far (resume at epochs_done + 1) */
 } tl_model_provenance_t;
 
 /* Writes m atomically (temporary name, then rename; force = 0 refuses an existing

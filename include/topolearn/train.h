@@ -57,6 +57,10 @@ typedef int (*tl_train_callback)(const tl_train_epoch_t *e, void *user);
 
 typedef struct {
   int epochs, batch;
+  int first_epoch;        /* resume: run epochs first_epoch..epochs (0 or 1: all). The
+                             streams are keyed by the absolute epoch, so a run resumed
+                             from a model saved after epoch k (with its optimiser state)
+                             continues bit-identically (early-stopping patience restarts) */
   tl_nn_optim_t optim;
   tl_nn_lr_t lr;          /* lr.lr is the learning rate (schedules in nn.h)              */
   uint64_t seed;

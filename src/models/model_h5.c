@@ -87,6 +87,7 @@ static tl_status write_all(const tl_model_t *m, hid_t f, const char *path,
   S("command", prov ? prov->command : "");
   S("data_hash", prov ? prov->data_hash : "");
   S("created", created);
+  I("epochs_done", prov ? prov->epochs_done : 0);
 #undef S
 #undef I
 #undef D
@@ -229,6 +230,11 @@ static tl_status read_all(hid_t f, const char *path, tl_model_t **out,
     if (!st) st = tl_h5_attr_string(f, path, "/", "command", prov->command, sizeof prov->command, err);
     if (!st) st = tl_h5_attr_string(f, path, "/", "data_hash", prov->data_hash, sizeof prov->data_hash, err);
     if (!st) st = tl_h5_attr_string(f, path, "/", "created", prov->created, sizeof prov->created, err);
+    long done = 0;
+    if (!st) st = tl_h5_attr_int(f, path, "/", "epochs_done", &done, err);
+    if (!st && (done < 0 || done > 100000000))
+      st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute epochs_done = %ld is out of range", path, done);
+    prov->epochs_done = (int)done;
   }
   if (st) {
     tl_model_free(m);

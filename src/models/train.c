@@ -3,6 +3,7 @@
  * and a stop with the last good parameters when the loss turns NaN/inf. */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +28,9 @@ void tl_train_opts_default(tl_train_opts_t *o) {
 tl_status tl_train_opts_validate(const tl_train_opts_t *o, tl_error *err) {
   if (o->epochs < 1) return tl_error_set(err, TL_ERR_INPUT, "--epochs %d (expected >= 1)", o->epochs);
   if (o->batch < 1) return tl_error_set(err, TL_ERR_INPUT, "--batch %d (expected >= 1)", o->batch);
+  if (o->first_epoch < 0 || o->first_epoch > o->epochs)
+    return tl_error_set(err, TL_ERR_INPUT, "resume at epoch %d (expected 1..--epochs %d)",
+                        o->first_epoch, o->epochs);
   if (!(o->lr.lr > 0) || !isfinite(o->lr.lr))
     return tl_error_set(err, TL_ERR_INPUT, "--lr %g (expected a number > 0)", o->lr.lr);
   if (!(o->val_fraction >= 0 && o->val_fraction < 1))
@@ -81,6 +85,7 @@ static double now(void) {
 
 typedef struct { /* everything allocated once per run */
   int *train, *val, *vpred; /* val: the tail of train */
+  int *order;               /* this epoch's permutation of train[0..n_train) */
   double *vloss;
   float *x;
   signed char *flips;
@@ -89,7 +94,7 @@ typedef struct { /* everything allocated once per run */
 } run_t;
 
 static void run_free(run_t *r) {
-  tl_free(r->train), tl_free(r->vpred) /* val points into train */, tl_free(r->vloss);
+  tl_free(r->train), tl_free(r->order), tl_free(r->vpred) /* val points into train */, tl_free(r->vloss);
   tl_free(r->x), tl_free(r->flips);
   tl_free(r->good.param), tl_free(r->good.mv), tl_free(r->best.param), tl_free(r->best.mv);
   tl_model_ws_free(r->ws);
@@ -132,6 +137,7 @@ static tl_status run_alloc(const tl_model_t *m, const tl_train_opts_t *o, int n_
   if (st) return st;
   const size_t P = m->params->count;
   r->x = tl_malloc(tl_model_input_size(m, Bmax) * sizeof *r->x);
+  r->order = tl_malloc((size_t)n_train * sizeof *r->order);
   r->flips = tl_malloc((size_t)Bmax * m->L);
   r->vpred = tl_malloc((size_t)(n_val ? n_val : 1) * sizeof *r->vpred);
   r->vloss = tl_malloc((size_t)(n_val ? n_val : 1) * sizeof *r->vloss);
@@ -139,7 +145,7 @@ static tl_status run_alloc(const tl_model_t *m, const tl_train_opts_t *o, int n_
   r->good.mv = tl_malloc(2 * P * sizeof(float));
   r->best.param = tl_malloc(P * sizeof(float));
   r->best.mv = tl_malloc(2 * P * sizeof(float));
-  if (!r->x || !r->flips || !r->vpred || !r->vloss || !r->good.param || !r->good.mv ||
+  if (!r->x || !r->order || !r->flips || !r->vpred || !r->vloss || !r->good.param || !r->good.mv ||
       !r->best.param || !r->best.mv)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for training buffers");
   return TL_OK;
@@ -150,9 +156,12 @@ static tl_status run_alloc(const tl_model_t *m, const tl_train_opts_t *o, int n_
 static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *o, run_t *r,
                       int n_train, int epoch, double lr, double *loss, double *acc,
                       int *bad_batch) {
+  /* Each epoch permutes the same base order with its own stream, so epoch e's batches
+   * depend on (seed, e) only: a resumed run sees the batches of an uninterrupted one. */
   tl_rng_t rng;
   tl_rng_init(&rng, o->seed, STREAM_EPOCH + (uint64_t)epoch);
-  shuffle(r->train, n_train, &rng);
+  memcpy(r->order, r->train, (size_t)n_train * sizeof *r->order);
+  shuffle(r->order, n_train, &rng);
   const int Bmax = o->batch < n_train ? o->batch : n_train;
   const int kindW = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
   double lsum = 0;
@@ -160,7 +169,7 @@ static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_
   *bad_batch = 0;
   for (int at = 0; at < n_train; at += Bmax) {
     const int B = n_train - at < Bmax ? n_train - at : Bmax;
-    const int *idx = r->train + at;
+    const int *idx = r->order + at;
     batch++;
     if (o->augment_gauge)
       for (int b = 0; b < B; b++) tl_model_draw_flips(r->flips + (size_t)b * m->L, m->L, &rng);
@@ -193,7 +202,7 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
   int since_best = 0;
   snap_take(&r->good, p);
   snap_take(&r->best, p);
-  for (int e = 1; e <= o->epochs; e++) {
+  for (int e = o->first_epoch > 1 ? o->first_epoch : 1; e <= o->epochs; e++) {
     const double t0 = now(), lr = tl_nn_lr_at(&o->lr, e - 1);
     tl_train_epoch_t ep = {.epoch = e, .epochs = o->epochs, .lr = lr, .val_acc = NAN,
                            .val_loss = NAN};
@@ -201,12 +210,14 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
     epoch_run(m, s, o, r, res->n_train, e, lr, &ep.loss, &ep.train_acc, &bad);
     if (bad || !all_finite(p->param, p->count)) {
       snap_restore(&r->good, p);
+      char kept[64];
+      if (res->epochs_run) snprintf(kept, sizeof kept, "the end of epoch %d", res->epochs_run);
+      else snprintf(kept, sizeof kept, "their values before epoch %d", e);
       if (bad)
         return tl_error_set(err, TL_ERR_NUMERIC, "training diverged: the loss is not finite in "
-                            "epoch %d (batch %d); parameters restored to the end of epoch %d",
-                            e, bad, e - 1);
+                            "epoch %d (batch %d); parameters restored to %s", e, bad, kept);
       return tl_error_set(err, TL_ERR_NUMERIC, "training diverged: parameters not finite after "
-                          "epoch %d; restored to the end of epoch %d", e, e - 1);
+                          "epoch %d; restored to %s", e, kept);
     }
     if (res->n_val) {
       const int nv = res->n_val;
