@@ -66,6 +66,21 @@ tl_status tl_samples_label_range(const tl_samples_t *s, int keep_ambiguous, int 
 typedef enum { TL_MODEL_TOPO, TL_MODEL_SYM, TL_MODEL_MLP, TL_MODEL_CNN } tl_model_kind;
 typedef enum { TL_INPUT_EIGVEC, TL_INPUT_HOPPING, TL_INPUT_QAB } tl_model_input;
 typedef enum { TL_ACT_RELU, TL_ACT_TANH, TL_ACT_SQUARE } tl_model_act;
+/* Initialisations (SPEC 3).
+ *   random  topo: lambda_j ~ N(0, 1), K ~ N(0, 1/L) (Q_AB rows have unit norm, so W is
+ *           O(1) at any L); sym: Xavier uniform w1, w2, biases 0; mlp/cnn: He normal
+ *           for relu layers, Xavier uniform otherwise and for the output layer, biases 0.
+ *   exact   topo: lambda = 2, K[n,m] = -(x_m - x_n)/L' on bulk rows n, 0 elsewhere
+ *           (SPEC 1.4); sym (needs act square, sym_hidden >= 2 band + 1): hidden unit k
+ *           reads feature d = k - band with weight 1, output weight -d, biases 0, so
+ *           the cell network is w_loc(n) = sum_d -d q[n,n+d]^2.
+ *   exact+noise:SIGMA  the exact tensors plus SIGMA rms(tensor) N(0, 1) per entry
+ *           (lambda, K; sym w1, w2): a relative distance SIGMA from the exact point,
+ *           zero entries included.
+ * topo/sym heads start at beta = beta0 (stored as log_beta, nn.h).
+ * Tensor names: topo lambda (L x 1), K (L x L), log_beta; sym w1 (H x 2D+1), b1, w2
+ * (1 x H), b2, log_beta; mlp dense<i>_w (out x in), dense<i>_b, out_w, out_b; cnn
+ * conv<i>_w (out x in K), conv<i>_b, out_w, out_b (i from 1). */
 typedef enum { TL_INIT_RANDOM, TL_INIT_EXACT, TL_INIT_EXACT_NOISE } tl_model_init;
 
 #define TL_MODEL_MAX_LAYERS 8
@@ -76,7 +91,7 @@ typedef struct {
                              and sym: qab (fixed)                                        */
   int nlayers;            /* mlp: hidden widths; cnn: conv channels                       */
   int width[TL_MODEL_MAX_LAYERS];
-  tl_model_act act;       /* mlp, cnn: relu|tanh; sym: relu|tanh|square                  */
+  tl_model_act act;       /* relu|tanh|square (square: sym's exact init; accepted for all) */
   int kernel, pool;       /* cnn: kernel (odd or even, 'same' padding), mean-pool window */
   int band, sym_hidden;   /* sym: features |d| <= band, hidden units of the cell network */
   double bulk_fraction;   /* topo exact K, sym average: the bulk window of SPEC 1.4      */
@@ -132,9 +147,10 @@ tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err);
 
 /* ---- model files (HDF5) ---------------------------------------------------------------
  * Root attributes: kind = "model", format_version = 1, model, input, act, init,
- * init_sigma, beta0, bulk_fraction, boundary ("obc"|"pbc"), band, sym_hidden, kernel, pool, nlayers, widths
- * ("64,64"), L, r_min, r_max, cmin, cmax, optim_step, topolearn_version and the
- * provenance below. Datasets params/<tensor> (rows x cols float32, attribute frozen)
+ * init_sigma, beta0, bulk_fraction, boundary ("obc"|"pbc"), band, sym_hidden, kernel,
+ * pool, nlayers, widths ("64,64"), L, r_min, r_max, cmin, cmax, optim_step,
+ * topolearn_version and the provenance below (seed, command, data_hash, created,
+ * epochs_done). Datasets params/<tensor> (rows x cols float32, attribute frozen)
  * and the optimiser moments optim/m/<tensor>, optim/v/<tensor>. */
 
 typedef struct {
