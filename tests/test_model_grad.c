@@ -1,7 +1,7 @@
 /* Every model's full backward pass (featurised input -> logits -> softmax
  * cross-entropy) in double against central differences of the loss, coordinate by
- * coordinate, for every parameter; for topo also every input amplitude. Each also runs
- * backward twice and requires exactly twice the gradient (backward accumulates).
+ * coordinate, for every parameter; for topo also every input amplitude; topo and sym
+ * also under the W regression loss (W - target)^2. Each also runs backward twice and requires exactly twice the gradient (backward accumulates).
  *
  * The double build runs the same source as the float one (src/models/forward.inc.h),
  * so this checks the training code itself. Steps h = cbrt(eps) max(1, |theta|) and
@@ -22,13 +22,14 @@ typedef struct {
   tl_model_t *m;
   tl_model_ws_t *ws;
   double *theta, *x;
-  int B;
+  int B, regress; /* regress: the loss is (W - target)^2 (tl_model_loss_w) */
 } run_t;
 
 static double loss_at(run_t *r) {
   double loss;
   tl_model_forward_f64(r->m, r->theta, r->x, r->B, r->ws);
-  tl_model_loss_f64(r->m, r->ws, r->B, &loss);
+  if (r->regress) tl_model_loss_w_f64(r->m, r->ws, r->B, &loss);
+  else tl_model_loss_f64(r->m, r->ws, r->B, &loss);
   return loss;
 }
 
@@ -130,10 +131,10 @@ static void float_directional(const char *name, tl_model_t *m, const tl_samples_
   tl_model_ws_free(ws);
 }
 
-static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_samples_t *s,
-                        int relu_guard) {
+static void check_model_loss(const char *name, const tl_model_hyper_t *hp,
+                             const tl_samples_t *s, int relu_guard, int regress) {
   const int B = 5, L = s->L;
-  run_t r = {.B = B};
+  run_t r = {.B = B, .regress = regress};
   tl_error err = {0};
   /* relu: the first model seed whose pre-activations all keep clear of the kink */
   for (uint64_t seed = 7;; seed++) {
@@ -154,6 +155,7 @@ static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_s
   for (int b = 0; b < B; b++) { /* labels inside the class range, some "wrong" */
     int c = s->label[idx[b]] - r.m->hp.cmin + (b == 2);
     r.ws->labels[b] = c < r.m->C ? c : 0;
+    r.ws->wtarget[b] = s->W[idx[b]] + 0.3 * (b - 2); /* targets off the model's W */
   }
   double loss = loss_at(&r);
   assert_true(isfinite(loss) && loss > 1e-3); /* a non-trivial loss has gradients */
@@ -176,10 +178,24 @@ static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_s
     snprintf(what, sizeof what, "%s: d loss / d input amplitudes", name);
     fd_check(what, &r, r.x, dx, X);
   }
-  if (!relu_guard) float_directional(name, r.m, s, r.ws->labels, B);
+  if (regress) { /* the head is not in a W loss: its gradient is exactly zero */
+    const tl_nn_tensor_t *hb = &r.m->params->tensor[tl_nn_params_find(r.m->params, "log_beta")];
+    assert_true(g[hb->offset] == 0.0);
+  }
+  if (!relu_guard && !regress) float_directional(name, r.m, s, r.ws->labels, B);
   free(r.theta), free(r.x), free(g), free(g2), free(dx), free(dx2);
   tl_model_ws_free(r.ws);
   tl_model_free(r.m);
+}
+
+static void check_model(const char *name, const tl_model_hyper_t *hp, const tl_samples_t *s,
+                        int relu_guard) {
+  check_model_loss(name, hp, s, relu_guard, 0);
+  if (hp->kind == TL_MODEL_TOPO || hp->kind == TL_MODEL_SYM) {
+    char what[96];
+    snprintf(what, sizeof what, "%s, W regression", name);
+    check_model_loss(what, hp, s, relu_guard, 1);
+  }
 }
 
 static tl_samples_t *S;

@@ -1,7 +1,7 @@
 /* Training topo (SPEC 3, 4 trainability): frozen tensors do not move (parameters and
  * moments, bit for bit) while the others do; "beta" names the head's log_beta; from
  * exact+noise the loss falls; from the exact init with lambda and K frozen only beta
- * trains and accuracy stays 1. */
+ * trains and accuracy stays 1; regression on W pulls W toward the RSWN. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -107,11 +107,47 @@ static void test_exact_stays_exact(void **state) {
   tl_model_free(m);
 }
 
+static double w_mae(const tl_model_t *m) {
+  tl_eval_opts_t eo;
+  tl_eval_opts_default(&eo);
+  tl_eval_t ev;
+  tl_error err = {0};
+  if (tl_model_eval(m, S, &eo, NULL, NULL, &ev, &err)) fail_msg("%s", err.msg);
+  double e = ev.W_mae;
+  tl_eval_free(&ev);
+  return e;
+}
+
+/* Regression on W (SPEC 3's "plus"): from exact+noise the mean |W - RSWN| falls; only
+ * topo and sym have a W to regress. */
+static void test_regression_on_W(void **state) {
+  (void)state;
+  tl_model_t *m = topo(TL_INIT_EXACT_NOISE, 0.1, 5.0);
+  const double before = w_mae(m);
+  tl_train_opts_t o;
+  tl_train_opts_default(&o);
+  o.epochs = 10, o.lr.lr = 3e-3, o.regress_w = 1;
+  tl_train_result_t res;
+  tl_error err = {0};
+  assert_int_equal(tl_train(m, S, &o, &res, &err), TL_OK);
+  const double after = w_mae(m);
+  print_message("topo exact+noise:0.1, W regression: mean |W - RSWN| %.4f -> %.4f\n", before, after);
+  assert_true(after < 0.5 * before);
+  tl_model_free(m);
+  tl_model_hyper_t hp;
+  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  m = make_model(&hp, 16, 1);
+  assert_int_equal(tl_train(m, S, &o, &res, &err), TL_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "regression"));
+  tl_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_freeze),
       cmocka_unit_test(test_noisy_init_trains),
       cmocka_unit_test(test_exact_stays_exact),
+      cmocka_unit_test(test_regression_on_W),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

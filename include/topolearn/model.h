@@ -11,7 +11,9 @@
  * Call sequence for one step (what tl_train does):
  *   tl_model_featurise_f32(m, samples, idx, B, flips, x)    x: tl_model_input_size(m, B)
  *   tl_model_forward_f32(m, theta, x, B, ws)                -> ws logits (B, C), W (B)
- *   tl_model_loss_f32(m, ws, labels, B, &loss)              xent; sets ws dlogits
+ *   tl_model_loss_f32(m, ws, B, &loss)                      xent on ws->labels;
+ *                                                           sets ws dlogits
+ *     (or tl_model_loss_w_f32: (W - target)^2 on ws->wtarget, topo/sym regression)
  *   tl_model_backward_f32(m, theta, grad, x, dx, B, ws)     grad (and dx) accumulate
  */
 #ifndef TL_MODEL_PASS
@@ -185,7 +187,9 @@ typedef struct {
   int B;
   size_t elem;
   void *buf;
-  int *labels;   /* B class indices (label - cmin) for tl_model_loss */
+  int *labels;      /* B class indices (label - cmin) for tl_model_loss            */
+  double *wtarget;  /* B target W for tl_model_loss_w                               */
+  int w_loss;       /* set by the loss: backward starts at W (1) or the logits (0) */
 } tl_model_ws_t;
 
 tl_status tl_model_ws_new(tl_model_ws_t **out, const tl_model_t *m, int B, size_t elem,
@@ -235,7 +239,12 @@ void TL_MODEL_FN(tl_model_forward)(const tl_model_t *m, const tl_real *theta,
  * the caller); sets dlogits = d loss / d logits (overwriting). */
 void TL_MODEL_FN(tl_model_loss)(const tl_model_t *m, tl_model_ws_t *ws, int B,
                                 tl_real *loss);
-/* grad (like theta) += d loss / d theta from ws dlogits; dx (like x, topo only, else
+/* Regression on W (topo/sym only; SPEC 3's regression mode): mean over the batch of
+ * (W_b - wtarget_b)^2; backward then starts at W and the head (log_beta) gets no
+ * gradient. */
+void TL_MODEL_FN(tl_model_loss_w)(const tl_model_t *m, tl_model_ws_t *ws, int B,
+                                  tl_real *loss);
+/* grad (like theta) += d loss / d theta from ws dlogits (or dW after tl_model_loss_w); dx (like x, topo only, else
  * NULL) += d loss / d x. Needs the forward's activations in ws. */
 void TL_MODEL_FN(tl_model_backward)(const tl_model_t *m, const tl_real *theta,
                                     tl_real *grad, const tl_real *x, tl_real *dx, int B,

@@ -69,6 +69,8 @@ typedef struct {
                              parameters of the best validation epoch are kept            */
   int augment_gauge;      /* random sign of each state per sample and epoch (SPEC 3)      */
   int keep_ambiguous;     /* train on ambiguous chains too                               */
+  int regress_w;          /* topo/sym: loss (W - RSWN)^2 instead of the cross-entropy
+                             (SPEC 3's regression mode); val_loss is then that MSE too    */
   int threads;            /* BLAS/OpenMP threads for the run (0: leave as is)             */
   tl_train_callback callback;
   void *user;

@@ -25,7 +25,7 @@ static double xent_row(const float *z, int C, int label) {
 
 int tl_model_eval_core(const tl_model_t *m, const tl_samples_t *s, const int *idx, int n,
                        tl_model_ws_t *ws, float *x, signed char *flips, uint64_t gauge_seed,
-                       int any_integer, int *pred, double *W, double *loss) {
+                       int any_integer, int regress_w, int *pred, double *W, double *loss) {
   const int kindW = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
   int correct = 0;
   for (int at = 0; at < n; at += ws->B) {
@@ -46,8 +46,11 @@ int tl_model_eval_core(const tl_model_t *m, const tl_samples_t *s, const int *id
       pred[at + b] = p;
       if (W) W[at + b] = kindW ? w[b] : NAN;
       correct += p == label;
-      loss[at + b] = (label >= m->hp.cmin && label <= m->hp.cmax)
-                         ? xent_row(zb, m->C, label - m->hp.cmin) : NAN;
+      if (regress_w && kindW)
+        loss[at + b] = ((double)w[b] - s->W[i]) * ((double)w[b] - s->W[i]);
+      else
+        loss[at + b] = (label >= m->hp.cmin && label <= m->hp.cmax)
+                           ? xent_row(zb, m->C, label - m->hp.cmin) : NAN;
     }
   }
   return correct;
@@ -78,7 +81,8 @@ tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eva
     goto done;
   }
   for (int i = 0; i < N; i++) idx[i] = i;
-  tl_model_eval_core(m, s, idx, N, ws, x, flips, o->gauge_seed, o->any_integer, pred, W, loss);
+  tl_model_eval_core(m, s, idx, N, ws, x, flips, o->gauge_seed, o->any_integer, 0, pred, W,
+                     loss);
   if (pred_out) memcpy(pred_out, pred, (size_t)N * sizeof *pred);
   if (W_out) memcpy(W_out, W, (size_t)N * sizeof *W);
   /* Counted chains: confusion range, accuracy, loss and W error over them only. */

@@ -108,6 +108,23 @@ void TL_MODEL_FN(tl_model_loss)(const tl_model_t *m, tl_model_ws_t *ws, int B,
   TL_NN_FN(tl_nn_xent_forward)(loss, WS(probs), WS(logits), ws->labels, B, m->C);
   TL_MODEL_FN(zero)(WS(dlogits), (size_t)B * m->C);
   TL_NN_FN(tl_nn_xent_backward)(WS(dlogits), WS(probs), ws->labels, B, m->C, 1);
+  ws->w_loss = 0;
+}
+
+void TL_MODEL_FN(tl_model_loss_w)(const tl_model_t *m, tl_model_ws_t *ws, int B,
+                                  tl_real *loss) {
+  tl_model_layout_t lay;
+  tl_model_layout(m, ws->B, &lay);
+  const tl_real *W = WS(W);
+  tl_real *dW = WS(dW);
+  double s = 0; /* summed in double, as the losses in nn */
+  for (int b = 0; b < B; b++) {
+    const double d = (double)W[b] - ws->wtarget[b];
+    s += d * d;
+    dW[b] = (tl_real)(2 * d / B);
+  }
+  *loss = (tl_real)(s / B);
+  ws->w_loss = 1;
 }
 
 void TL_MODEL_FN(tl_model_backward)(const tl_model_t *m, const tl_real *theta,
@@ -121,9 +138,11 @@ void TL_MODEL_FN(tl_model_backward)(const tl_model_t *m, const tl_real *theta,
   switch (hp->kind) {
     case TL_MODEL_TOPO: {
       const size_t SL = (size_t)B * L * L;
-      TL_MODEL_FN(zero)(dW, (size_t)B);
-      TL_NN_FN(tl_nn_head_backward)(dW, VIEW(grad, 2), dlogits, W, VIEW(theta, 2), B, hp->cmin,
-                                    hp->cmax);
+      if (!ws->w_loss) { /* else tl_model_loss_w left dW */
+        TL_MODEL_FN(zero)(dW, (size_t)B);
+        TL_NN_FN(tl_nn_head_backward)(dW, VIEW(grad, 2), dlogits, W, VIEW(theta, 2), B,
+                                      hp->cmin, hp->cmax);
+      }
       TL_NN_FN(tl_nn_topo_backward)(VIEW(grad, 0), VIEW(grad, 1), dx, dx ? dx + SL : NULL, dW,
                                     WS(Q), x, x + SL, VIEW(theta, 0), VIEW(theta, 1), B, L, L,
                                     WS(work));
@@ -133,9 +152,11 @@ void TL_MODEL_FN(tl_model_backward)(const tl_model_t *m, const tl_real *theta,
       const int F = tl_model_sym_features(m), H = hp->sym_hidden, Lb = m->bulk_cells;
       const int rows = B * Lb;
       const size_t RH = (size_t)rows * H;
-      TL_MODEL_FN(zero)(dW, (size_t)B);
-      TL_NN_FN(tl_nn_head_backward)(dW, VIEW(grad, 4), dlogits, W, VIEW(theta, 4), B, hp->cmin,
-                                    hp->cmax);
+      if (!ws->w_loss) {
+        TL_MODEL_FN(zero)(dW, (size_t)B);
+        TL_NN_FN(tl_nn_head_backward)(dW, VIEW(grad, 4), dlogits, W, VIEW(theta, 4), B,
+                                      hp->cmin, hp->cmax);
+      }
       tl_real *dwl = WS(dwloc);
       for (int b = 0; b < B; b++)
         for (int c = 0; c < Lb; c++) dwl[(size_t)b * Lb + c] = dW[b] / Lb;

@@ -96,8 +96,9 @@ tl_status tl_model_ws_new(tl_model_ws_t **out, const tl_model_t *m, int B, size_
   if (ws) {
     ws->buf = tl_calloc(lay.total, elem);
     ws->labels = tl_calloc((size_t)B, sizeof *ws->labels);
+    ws->wtarget = tl_calloc((size_t)B, sizeof *ws->wtarget);
   }
-  if (!ws || !ws->buf || !ws->labels) {
+  if (!ws || !ws->buf || !ws->labels || !ws->wtarget) {
     tl_model_ws_free(ws);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for a model workspace (batch %d)", B);
   }
@@ -111,5 +112,6 @@ void tl_model_ws_free(tl_model_ws_t *ws) {
   if (!ws) return;
   tl_free(ws->buf);
   tl_free(ws->labels);
+  tl_free(ws->wtarget);
   tl_free(ws);
 }

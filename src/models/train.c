@@ -174,10 +174,14 @@ static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_
     if (o->augment_gauge)
       for (int b = 0; b < B; b++) tl_model_draw_flips(r->flips + (size_t)b * m->L, m->L, &rng);
     tl_model_featurise_f32(m, s, idx, B, o->augment_gauge ? r->flips : NULL, r->x);
-    for (int b = 0; b < B; b++) r->ws->labels[b] = s->label[idx[b]] - m->hp.cmin;
+    for (int b = 0; b < B; b++) {
+      r->ws->labels[b] = s->label[idx[b]] - m->hp.cmin;
+      r->ws->wtarget[b] = s->W[idx[b]];
+    }
     tl_model_forward_f32(m, m->params->param, r->x, B, r->ws);
     float l;
-    tl_model_loss_f32(m, r->ws, B, &l);
+    if (o->regress_w) tl_model_loss_w_f32(m, r->ws, B, &l);
+    else tl_model_loss_f32(m, r->ws, B, &l);
     if (!isfinite(l)) {
       *bad_batch = batch;
       return;
@@ -221,8 +225,8 @@ static tl_status train_loop(tl_model_t *m, const tl_samples_t *s, const tl_train
     }
     if (res->n_val) {
       const int nv = res->n_val;
-      int ok = tl_model_eval_core(m, s, r->val, nv, r->ws, r->x, NULL, 0, 0, r->vpred, NULL,
-                                  r->vloss);
+      int ok = tl_model_eval_core(m, s, r->val, nv, r->ws, r->x, NULL, 0, 0, o->regress_w,
+                                  r->vpred, NULL, r->vloss);
       double ls = 0;
       for (int k = 0; k < nv; k++) ls += r->vloss[k];
       ep.val_acc = (double)ok / nv;
@@ -267,6 +271,9 @@ tl_status tl_train(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *
   if (st) return st;
   tl_status st0 = tl_model_check_data(m, s, err);
   if (st0) return st0;
+  if (o->regress_w && m->hp.kind != TL_MODEL_TOPO && m->hp.kind != TL_MODEL_SYM)
+    return tl_error_set(err, TL_ERR_INPUT, "regression on W needs a topo or sym model (not %s)",
+                        tl_model_kind_name(m->hp.kind));
   run_t r = {0};
   const int threads_before = omp_get_max_threads();
   if (o->threads > 0) omp_set_num_threads(o->threads); /* BLAS threads: fixed per run */
