@@ -36,6 +36,29 @@ static tl_model_t *topo(tl_model_init init, double sigma, double beta0) {
   return make_model(&hp, 16, 8);
 }
 
+/* The distance measure: 0 at the exact init, sigma (relative) at exact+noise:sigma up
+ * to the sampling error of L and L^2 normal draws (L = 16: 4 sigma / sqrt(2L) ~ 0.7
+ * sigma for lambda, 0.2 sigma for K), about 1 for random. */
+static void test_topo_distance(void **state) {
+  (void)state;
+  double dl, dk;
+  tl_error err = {0};
+  tl_model_t *m = topo(TL_INIT_EXACT, 0, 5.0);
+  assert_int_equal(tl_model_topo_distance(m, &dl, &dk, &err), TL_OK);
+  assert_true(dl == 0.0 && dk == 0.0);
+  tl_model_free(m);
+  m = topo(TL_INIT_EXACT_NOISE, 0.2, 5.0);
+  assert_int_equal(tl_model_topo_distance(m, &dl, &dk, &err), TL_OK);
+  assert_close("exact+noise:0.2, lambda distance", 0, dl, 0.2, 0.7 * 0.2);
+  assert_close("exact+noise:0.2, K distance", 0, dk, 0.2, 0.2 * 0.2);
+  tl_model_free(m);
+  tl_model_hyper_t hp;
+  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  m = make_model(&hp, 16, 1);
+  assert_int_equal(tl_model_topo_distance(m, &dl, &dk, &err), TL_ERR_INPUT);
+  tl_model_free(m);
+}
+
 static void test_freeze(void **state) {
   (void)state;
   const char *names[3] = {"K", "lambda", "beta"};
@@ -133,6 +156,9 @@ static void test_regression_on_W(void **state) {
   const double after = w_mae(m);
   print_message("topo exact+noise:0.1, W regression: mean |W - RSWN| %.4f -> %.4f\n", before, after);
   assert_true(after < 0.5 * before);
+  double dl, dk;
+  assert_int_equal(tl_model_topo_distance(m, &dl, &dk, &err), TL_OK);
+  print_message("  distance from the exact tensors after training: lambda %.3f, K %.3f\n", dl, dk);
   tl_model_free(m);
   tl_model_hyper_t hp;
   tl_model_hyper_default(&hp, TL_MODEL_MLP);
@@ -144,6 +170,7 @@ static void test_regression_on_W(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_topo_distance),
       cmocka_unit_test(test_freeze),
       cmocka_unit_test(test_noisy_init_trains),
       cmocka_unit_test(test_exact_stays_exact),

@@ -129,6 +129,13 @@ void tl_model_free(tl_model_t *m); /* NULL is a no-op */
  * copied; the bulk window follows the new L). TL_ERR_INPUT for the other kinds. */
 tl_status tl_model_resize(tl_model_t **out, const tl_model_t *m, int L, tl_error *err);
 
+/* topo only: relative distances of the learned tensors from the exact ones of SPEC 1.4,
+ * |lambda - 2| / |2| and |K - K_exact| / |K_exact| (Frobenius), the trainability
+ * study's measure of how close training came to the invariant. TL_ERR_INPUT for
+ * other kinds. */
+tl_status tl_model_topo_distance(const tl_model_t *m, double *d_lambda, double *d_K,
+                                 tl_error *err);
+
 /* Freezes a tensor: "lambda", "K", "beta" (topo; beta is stored as log_beta, see the
  * head in nn.h) or any tensor name. TL_ERR_INPUT naming it if unknown. */
 tl_status tl_model_freeze(tl_model_t *m, const char *name, tl_error *err);

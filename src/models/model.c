@@ -171,6 +171,31 @@ static void add_relative_noise(float *t, size_t n, double sigma, tl_rng_t *rng) 
   for (size_t i = 0; i < n; i++) t[i] = (float)(t[i] + scale * tl_rng_normal(rng));
 }
 
+/* K_exact[n,k] of SPEC 1.4: -(x_k - x_n)/L' on bulk rows, 0 elsewhere. */
+static double exact_K(const tl_model_t *m, int n, int k) {
+  if (n < m->bulk_start || n >= m->bulk_start + m->bulk_cells) return 0.0;
+  return -(double)tl_model_distance(m, n, k) / m->bulk_cells;
+}
+
+tl_status tl_model_topo_distance(const tl_model_t *m, double *d_lambda, double *d_K,
+                                 tl_error *err) {
+  if (m->hp.kind != TL_MODEL_TOPO)
+    return tl_error_set(err, TL_ERR_INPUT, "distance to the exact tensors: model %s is not topo",
+                        tl_model_kind_name(m->hp.kind));
+  const float *lambda = m->params->param + m->params->tensor[0].offset;
+  const float *K = m->params->param + m->params->tensor[1].offset;
+  double dl = 0, nl = 0, dk = 0, nk = 0;
+  for (int j = 0; j < m->L; j++) dl += (lambda[j] - 2.0) * (lambda[j] - 2.0), nl += 4.0;
+  for (int n = 0; n < m->L; n++)
+    for (int k = 0; k < m->L; k++) {
+      const double e = exact_K(m, n, k), d = K[(size_t)n * m->L + k] - e;
+      dk += d * d, nk += e * e;
+    }
+  *d_lambda = sqrt(dl / nl);
+  *d_K = sqrt(dk / nk); /* nk > 0: the bulk has a row with off-diagonal entries (L >= 2) */
+  return TL_OK;
+}
+
 static void init_topo(tl_model_t *m, tl_rng_t *rng) {
   tl_nn_params_t *p = m->params;
   float *lambda = tl_nn_params_data(p, 0), *K = tl_nn_params_data(p, 1);
@@ -182,9 +207,8 @@ static void init_topo(tl_model_t *m, tl_rng_t *rng) {
     tl_nn_init_normal(K, (size_t)L * L, 0.0, 1.0 / sqrt((double)L), rng);
   } else { /* SPEC 1.4 */
     for (int j = 0; j < L; j++) lambda[j] = 2.0f;
-    for (int n = m->bulk_start; n < m->bulk_start + m->bulk_cells; n++)
-      for (int k = 0; k < L; k++)
-        K[(size_t)n * L + k] = (float)(-(double)tl_model_distance(m, n, k) / m->bulk_cells);
+    for (int n = 0; n < L; n++)
+      for (int k = 0; k < L; k++) K[(size_t)n * L + k] = (float)exact_K(m, n, k);
     if (m->hp.init == TL_INIT_EXACT_NOISE) {
       add_relative_noise(lambda, (size_t)L, m->hp.init_sigma, rng);
       add_relative_noise(K, (size_t)L * L, m->hp.init_sigma, rng);
