@@ -3,7 +3,8 @@
  * alone; topo's W and sym's W are invariant (bit for bit: topo's Q = sum lambda a b^T
  * sees (-a)(-b) = ab exactly, sym reads Q_AB), while a generic eigvec network changes
  * its logits. Also: sym is size-independent (tl_model_resize keeps it exact at another
- * L), the other kinds refuse to resize. */
+ * L), the other kinds refuse to resize. And sample sets with non-finite values or
+ * labels that are not round(W) are refused naming the chain and field. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -110,6 +111,32 @@ static void test_eigvec_mlp_is_not_invariant(void **state) {
   tl_model_free(m);
 }
 
+/* Corrupt sample values are reported as such (chain and field), before any training. */
+static void test_samples_validate(void **state) {
+  (void)state;
+  tl_samples_t *s = make_ssh_set(6, 8, 2.0, 0.0, 7, 1);
+  tl_error err = {0};
+  assert_int_equal(tl_samples_validate(s, &err), TL_OK);
+  tl_model_hyper_t hp;
+  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_t *m = make_model(&hp, 8, 1);
+  tl_train_opts_t o;
+  tl_train_opts_default(&o);
+  tl_train_result_t res;
+  s->psi[3 * 128 + 5] = NAN; /* chain 3, entry 5 (L x 2L = 128 per chain) */
+  assert_int_equal(tl_train(m, s, &o, &res, &err), TL_ERR_INPUT);
+  assert_string_equal(err.msg, "chain 3: eigvecs entry 5 is not finite");
+  s->psi[3 * 128 + 5] = 0;
+  s->label[2] = 1 - s->label[2];
+  tl_eval_opts_t eo;
+  tl_eval_opts_default(&eo);
+  tl_eval_t ev;
+  assert_int_equal(tl_model_eval(m, s, &eo, NULL, NULL, &ev, &err), TL_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "chain 2: label"));
+  tl_model_free(m);
+  tl_samples_free(s);
+}
+
 static void test_sym_resize(void **state) {
   (void)state;
   tl_model_hyper_t hp;
@@ -150,6 +177,7 @@ int main(void) {
       cmocka_unit_test(test_invariant_models),
       cmocka_unit_test(test_eigvec_mlp_is_not_invariant),
       cmocka_unit_test(test_sym_resize),
+      cmocka_unit_test(test_samples_validate),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,6 +58,11 @@ tl_status tl_samples_fill(tl_samples_t *s, int i, tl_solver_t *solver,
                           const tl_chain_t *chain, const tl_rswn_opts_t *opts,
                           tl_error *err);
 
+/* Every stored value finite, labels = round(W) and ambiguity flags 0/1: one line
+ * naming the chain and field otherwise (TL_ERR_INPUT). tl_train and tl_model_eval
+ * call it, so a corrupt file is reported as such rather than as a diverged run. */
+tl_status tl_samples_validate(const tl_samples_t *s, tl_error *err);
+
 /* Label range over the chains that count (non-ambiguous unless keep_ambiguous);
  * TL_ERR_INPUT if there are none. */
 tl_status tl_samples_label_range(const tl_samples_t *s, int keep_ambiguous, int *cmin,

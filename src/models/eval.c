@@ -66,6 +66,7 @@ tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eva
                         int *pred_out, double *W_out, tl_eval_t *res, tl_error *err) {
   memset(res, 0, sizeof *res);
   tl_status st0 = tl_model_check_data(m, s, err);
+  if (!st0) st0 = tl_samples_validate(s, err);
   if (st0) return st0;
   if (o->batch < 1) return tl_error_set(err, TL_ERR_INPUT, "eval batch %d (expected >= 1)", o->batch);
   const int N = s->N, B = o->batch < N ? o->batch : N;

@@ -1,5 +1,6 @@
 /* In-memory sample sets: the chains a model trains on, filled from the solver here or
  * from a data-set file by the reader. */
+#include <math.h>
 #include <string.h>
 
 #include "topolearn/model.h"
@@ -61,6 +62,35 @@ tl_status tl_samples_fill(tl_samples_t *s, int i, tl_solver_t *solver,
   s->W[i] = r.W;
   s->label[i] = r.label;
   s->ambiguous[i] = (uint8_t)r.ambiguous;
+  return TL_OK;
+}
+
+static long first_bad(const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i])) return (long)i;
+  return -1;
+}
+
+tl_status tl_samples_validate(const tl_samples_t *s, tl_error *err) {
+  const size_t L = (size_t)s->L;
+  const struct { const char *name; const double *v; size_t per; } f[] = {
+      {"hoppings", s->t, L * s->R}, {"eigvecs", s->psi, 2 * L * L},
+      {"qab", s->qab, L * L}, {"energies", s->energies, 2 * L}, {"W", s->W, 1}};
+  for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+    if (!f[k].v) continue; /* qab is optional */
+    long bad = first_bad(f[k].v, (size_t)s->N * f[k].per);
+    if (bad >= 0)
+      return tl_error_set(err, TL_ERR_INPUT, "chain %ld: %s entry %ld is not finite",
+                          bad / (long)f[k].per, f[k].name, bad % (long)f[k].per);
+  }
+  for (int i = 0; i < s->N; i++) {
+    if (s->ambiguous[i] > 1)
+      return tl_error_set(err, TL_ERR_INPUT, "chain %d: ambiguous flag %d (expected 0 or 1)", i,
+                          s->ambiguous[i]);
+    if (fabs(s->W[i]) > 1e6 || s->label[i] != (int)lround(s->W[i]))
+      return tl_error_set(err, TL_ERR_INPUT, "chain %d: label %d is not round(W) = round(%g)", i,
+                          s->label[i], s->W[i]);
+  }
   return TL_OK;
 }
 

@@ -270,6 +270,7 @@ tl_status tl_train(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *
   tl_status st = tl_train_opts_validate(o, err);
   if (st) return st;
   tl_status st0 = tl_model_check_data(m, s, err);
+  if (!st0) st0 = tl_samples_validate(s, err);
   if (st0) return st0;
   if (o->regress_w && m->hp.kind != TL_MODEL_TOPO && m->hp.kind != TL_MODEL_SYM)
     return tl_error_set(err, TL_ERR_INPUT, "regression on W needs a topo or sym model (not %s)",
