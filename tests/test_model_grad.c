@@ -249,6 +249,9 @@ static void test_mlp_grad(void **state) {
   hp.act = TL_ACT_RELU;
   hp.input = TL_INPUT_HOPPING;
   check_model("mlp relu hopping", &hp, S, 1);
+  hp.nlayers = 0; /* no hidden layer: multinomial logistic regression */
+  hp.input = TL_INPUT_EIGVEC;
+  check_model("mlp without hidden layers", &hp, S, 0);
 }
 
 static void test_cnn_grad(void **state) {
