@@ -42,7 +42,7 @@ static int preamble(char *script, size_t *len, const tl_plot_axes_t *ax) {
                "set grid\nset key outside right top\nset tics out\n",
                t, xl, yl);
   if (ax->logx) ok &= add(script, len, "set logscale x 2\n");
-  if (ax->logy) ok &= add(script, len, "set logscale y\n");
+  if (ax->logy) ok &= add(script, len, "set logscale y\nset format y \"10^{%%L}\"\n");
   if (isfinite(ax->ymin) || isfinite(ax->ymax)) {
     char lo[32] = "*", hi[32] = "*";
     if (isfinite(ax->ymin)) snprintf(lo, sizeof lo, "%g", ax->ymin);
@@ -76,7 +76,7 @@ tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, in
     column(lo, sizeof lo, s, s->lo);
     column(hi, sizeof hi, s, s->hi);
     ok &= add(script, &len, "%s'%s' every ::1 using %d:%s:%s with filledcurves fs transparent "
-              "solid 0.2 noborder lc %d notitle", first ? "" : ", ", s->csv, s->x, lo, hi, i + 1);
+              "solid 0.2 noborder lc %d notitle", first ? "" : ", ", s->csv, s->x, lo, hi, i % 8 + 1);
     first = 0;
   }
   for (int i = 0; i < n && ok; i++) {
@@ -85,8 +85,10 @@ tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, in
     quote(label, sizeof label, s->label);
     char y[160];
     column(y, sizeof y, s, s->y);
-    ok &= add(script, &len, "%s'%s' every ::1 using %d:%s with linespoints lw 2 pt 7 ps 0.6 "
-              "lc %d title \"%s\"", first ? "" : ", ", s->csv, s->x, y, i + 1, label);
+    /* gnuplot cycles 8 colours: later series are dashed with other points */
+    ok &= add(script, &len, "%s'%s' every ::1 using %d:%s with linespoints lw 2 pt %d ps 0.7 "
+              "dt %d lc %d title \"%s\"", first ? "" : ", ", s->csv, s->x, y, 7 + 2 * (i / 8),
+              1 + i / 8, i % 8 + 1, label);
     first = 0;
   }
   ok &= add(script, &len, "\n");

@@ -117,6 +117,43 @@ static tl_status expressivity(const tl_study_config_t *c, const sets_t *s, tl_su
   return tl_outfile_commit(&o, err);
 }
 
+/* Random-label control: an eigvec MLP trained and tested on labels drawn at random,
+ * independent of the chains. Its test accuracy must sit at chance (1/2): a pipeline that
+ * leaked labels into the inputs would show here. */
+static tl_status control(const tl_study_config_t *c, const tl_study_hooks_t *h, const sets_t *s,
+                         tl_summary_t *sum, double *acc_mean, tl_error *err) {
+  tl_samples_t *tr = NULL, *te = NULL;
+  tl_status st = tl_samples_copy(&tr, s->train, err);
+  if (!st) st = tl_samples_copy(&te, s->test, err);
+  tl_samples_t *sets[2] = {tr, te};
+  for (int k = 0; k < 2 && !st; k++) {
+    tl_rng_t rng;
+    tl_rng_init(&rng, tl_study_seed(c->seed, "control", k), 0);
+    for (int i = 0; i < sets[k]->N; i++) {
+      sets[k]->label[i] = (int)tl_rng_below(&rng, 2);
+      sets[k]->W[i] = sets[k]->label[i];
+      sets[k]->ambiguous[i] = 0;
+    }
+  }
+  tl_study_model_t md;
+  if (!st) st = tl_study_model_parse("mlp:eigvec", c->L, &md, err);
+  snprintf(md.name, sizeof md.name, "control:random-labels");
+  *acc_mean = 0;
+  for (int sd = 0; sd < c->seeds && !st; sd++) {
+    tl_model_t *m;
+    tl_cell_train_t ct;
+    if ((st = tl_cell_train(c, h, "trainability", &md, sd, tr, te, &m, &ct, err))) break;
+    *acc_mean += ct.fit_acc / c->seeds;
+    tl_cell_train_free(&ct);
+    tl_model_free(m);
+  }
+  if (!st) tl_summary_add(sum, "trainability", "control:random-labels/test_acc", *acc_mean,
+                          "chance is 0.5");
+  tl_samples_free(tr);
+  tl_samples_free(te);
+  return st;
+}
+
 static void put(FILE *fp, double x) {
   if (isfinite(x)) fprintf(fp, ",%.6g", x);
   else fprintf(fp, ",");
@@ -156,6 +193,8 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
       tl_cell_train_free(&ct);
       tl_model_free(m);
     }
+  double control_acc = NAN;
+  if (!st) st = control(c, h, &s, sum, &control_acc, err);
   if (st) goto done;
 
   char path[4096];
@@ -228,6 +267,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
     snprintf(key, sizeof key, "%s/cos_K_median", name);
     tl_summary_add(sum, "trainability", key, med[5], NULL);
   }
+  fprintf(o.fp, "control:random-labels,,,,,,%.4g,,,,,,,\n", control_acc);
   if ((st = tl_outfile_commit(&o, err))) goto done;
 
   /* learning curves: median and IQR over seeds, per model */
