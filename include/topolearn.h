@@ -8,5 +8,6 @@
 #include "topolearn/invariant.h"
 #include "topolearn/hopfile.h"
 #include "topolearn/outfile.h"
+#include "topolearn/dataset.h"
 
 #endif

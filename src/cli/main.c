@@ -6,6 +6,8 @@
 static const tl_cmd_t commands[] = {
     {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding},
     {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram},
+    {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate},
+    {"info", "summary of a topolearn HDF5 file", tl_cmd_info},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
