@@ -1,0 +1,105 @@
+/* bench_generate — data-set generation speed (SPEC 6): chains per second of
+ * tl_dataset_generate at L = 32 and L = 100 with 1 and 2 threads, against the NumPy
+ * reference loop bench/generate_numpy.py storing the same fields with the same chunking
+ * and compression, measured in the same run. Prints where the time goes (solving vs
+ * HDF5 writes) and the ratios. Not a test: it asserts nothing.
+ *
+ * usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] [--compress K]
+ *                       [--float32] [--no-qab]                                        */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "topolearn.h"
+
+static double numpy_rate(const char *py, const char *dir, int L, long n, int compress,
+                         int float32, int no_qab, const char *method) {
+  char script[1024], cmd[4096], out[1024];
+  snprintf(script, sizeof script, "%s", __FILE__);
+  char *slash = strrchr(script, '/');
+  snprintf(slash ? slash + 1 : script, sizeof script - (size_t)(slash ? slash + 1 - script : 0),
+           "generate_numpy.py");
+  snprintf(out, sizeof out, "%s/bench_numpy_%d.h5", dir, L);
+  snprintf(cmd, sizeof cmd, "%s %s --out %s --n %ld --L %d --compress %d --method %s%s%s", py,
+           script, out, n, L, compress, method, float32 ? " --float32" : "",
+           no_qab ? " --no-qab" : "");
+  FILE *p = popen(cmd, "r");
+  double rate = -1;
+  char line[512];
+  while (p && fgets(line, sizeof line, p))
+    if (sscanf(line, "chains_per_second %lf", &rate) == 1) break;
+  if (p) pclose(p);
+  unlink(out);
+  return rate;
+}
+
+int main(int argc, char **argv) {
+  const char *py = "/usr/bin/python3", *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  int quick = 0, compress = 0, float32 = 0, no_qab = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--python") && i + 1 < argc) py = argv[++i];
+    else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
+    else if (!strcmp(argv[i], "--quick")) quick = 1;
+    else if (!strcmp(argv[i], "--compress") && i + 1 < argc) compress = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--float32")) float32 = 1;
+    else if (!strcmp(argv[i], "--no-qab")) no_qab = 1;
+    else {
+      fprintf(stderr, "usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] "
+                      "[--compress K] [--float32] [--no-qab]\n");
+      return 2;
+    }
+  }
+  const int sizes[2] = {32, 100};
+  printf("# bench_generate: default family (plain SSH, v, w ~ U[0, 2], OBC, clean), all fields%s,\n"
+         "# %s eigvecs/qab, large fields deflate level %d (small fields level 1), output in %s\n",
+         no_qab ? " but qab" : " incl. qab", float32 ? "float32" : "float64", compress, dir);
+  printf("%-5s %-8s %8s %12s %12s %12s %10s\n", "L", "impl", "chains", "chains/s", "solve s",
+         "write s", "MB/s out");
+  for (int s = 0; s < 2; s++) {
+    const int L = sizes[s];
+    const long n = (L == 32 ? 40000 : 4000) / (quick ? 10 : 1);
+    const long n_np = (L == 32 ? 4000 : 400) / (quick ? 10 : 1);
+    double rate[3] = {0};
+    for (int t = 1; t <= 2; t++) {
+      tl_dataset_params_t p;
+      tl_dataset_params_default(&p);
+      p.fam.L = L;
+      p.n = n;
+      p.threads = t;
+      p.force = 1;
+      p.compress = compress;
+      p.float32 = float32;
+      p.store_qab = !no_qab;
+      char out[4096];
+      snprintf(out, sizeof out, "%s/bench_c_%d.h5", dir, L);
+      tl_dataset_stats_t st;
+      tl_error err;
+      if (tl_dataset_generate(&p, out, NULL, NULL, &st, &err)) {
+        fprintf(stderr, "bench_generate: %s\n", err.msg);
+        return 1;
+      }
+      FILE *fp = fopen(out, "rb");
+      double mb = 0;
+      if (fp) {
+        fseek(fp, 0, SEEK_END);
+        mb = (double)ftell(fp) / 1e6;
+        fclose(fp);
+      }
+      unlink(out);
+      rate[t] = (double)n / st.seconds_total;
+      printf("%-5d C %dthr   %8ld %12.0f %12.3f %12.3f %10.0f\n", L, t, n, rate[t],
+             st.seconds_compute, st.seconds_write, mb / st.seconds_total);
+      fflush(stdout);
+    }
+    double np_svd = numpy_rate(py, dir, L, n_np, compress, float32, no_qab, "svd");
+    double np_eigh = numpy_rate(py, dir, L, n_np, compress, float32, no_qab, "eigh");
+    printf("%-5d numpy-svd  %6ld %12.0f\n", L, n_np, np_svd);
+    printf("%-5d numpy-eigh %6ld %12.0f\n", L, n_np, np_eigh);
+    printf("L = %d: C(1 thread) / numpy-svd = %.1fx, C(2 threads) / numpy-svd = %.1fx, "
+           "C(2 threads) / numpy-eigh = %.1fx, speedup 1 -> 2 threads = %.2fx\n",
+           L, rate[1] / np_svd, rate[2] / np_svd, rate[2] / np_eigh, rate[2] / rate[1]);
+    fflush(stdout);
+  }
+  return 0;
+}
