@@ -169,7 +169,9 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
     if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n);
     tl_ds_block_free(&cand);
   }
-  if (!st) st = tl_ds_block_init(&cand, B, L, R, p->float32, p->store_qab, has_onsite, err);
+  /* candidates need their own block only when some are rejected */
+  if (!st) st = tl_ds_block_init(&cand, p->balanced ? B : 1, L, R, p->float32, p->store_qab,
+                                 has_onsite, err);
   for (int i = 0; i < 2 && !st; i++)
     st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, err);
 
@@ -196,6 +198,9 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
       break;
     }
     const long kc = next + B <= max_cand ? B : max_cand - next;
+    /* Without balancing every candidate is kept in order: solve straight into the
+     * output block (it is free: the block written meanwhile is the other one). */
+    tl_ds_block_t *dst = p->balanced ? &cand : &q.out[q.cur];
     long bad = LONG_MAX;
     tl_error bad_err = {0};
     tl_status wst = TL_OK;
@@ -213,7 +218,7 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
       for (long j = 0; j < kc; j++) {
         tl_error e;
         double t0 = omp_get_wtime();
-        if (solve_one(me, p, (uint64_t)(next + j), &cand, j, &e)) {
+        if (solve_one(me, p, (uint64_t)(next + j), dst, j, &e)) {
 #pragma omp critical(tl_dataset_bad)
           if (next + j < bad) { /* report the lowest index: the same error for any nt */
             bad = next + j;
@@ -232,12 +237,20 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
       st = tl_error_set(err, bad_err.status, "chain (stream %ld): %s", bad, bad_err.msg);
       break;
     }
-    for (long j = 0; j < kc && q.stored < p->n; j++) {
-      if (p->balanced) {
-        int c = *ROW(&cand, TL_FIELD_LABEL, int32_t, j) - p->fam.r_min;
-        if (c < 0 || c >= C || filled[c] >= quota[c]) continue;
-        filled[c]++;
+    if (!p->balanced) {
+      q.count[q.cur] = kc;
+      q.stored += kc;
+      if (kc == B) {
+        q.pending = q.cur;
+        q.pending_first = q.stored - B;
+        q.cur ^= 1;
       }
+    }
+    for (long j = 0; p->balanced && j < kc && q.stored < p->n; j++) {
+      /* labels outside r_min..r_max (possible with on-site disorder) fill no class */
+      int c = *ROW(&cand, TL_FIELD_LABEL, int32_t, j) - p->fam.r_min;
+      if (c < 0 || c >= C || filled[c] >= quota[c]) continue;
+      filled[c]++;
       if (q.count[q.cur] == B) { /* defensive: a second full block in one pass */
         st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - B, B, err);
         q.count[q.cur] = 0;
