@@ -21,7 +21,9 @@ static double numpy_rate(const char *py, const char *dir, int L, long n, int com
   snprintf(slash ? slash + 1 : script, sizeof script - (size_t)(slash ? slash + 1 - script : 0),
            "generate_numpy.py");
   snprintf(out, sizeof out, "%s/bench_numpy_%d.h5", dir, L);
-  snprintf(cmd, sizeof cmd, "%s %s --out %s --n %ld --L %d --compress %d --method %s%s%s", py,
+  /* NumPy with one BLAS thread: its matrices are too small to gain from more, and
+   * OpenMP spin-waits on cores shared with the C run or other jobs only add noise. */
+  snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 %s %s --out %s --n %ld --L %d --compress %d --method %s%s%s", py,
            script, out, n, L, compress, method, float32 ? " --float32" : "",
            no_qab ? " --no-qab" : "");
   FILE *p = popen(cmd, "r");
@@ -51,6 +53,14 @@ int main(int argc, char **argv) {
     }
   }
   const int sizes[2] = {32, 100};
+  char load[128] = "?";
+  FILE *la = fopen("/proc/loadavg", "r");
+  if (la) {
+    if (!fgets(load, sizeof load, la)) load[0] = '\0';
+    fclose(la);
+    load[strcspn(load, "\n")] = '\0';
+  }
+  printf("# load average at start: %s\n", load);
   printf("# bench_generate: default family (plain SSH, v, w ~ U[0, 2], OBC, clean), all fields%s,\n"
          "# %s eigvecs/qab, large fields deflate level %d (small fields level 1), output in %s\n",
          no_qab ? " but qab" : " incl. qab", float32 ? "float32" : "float64", compress, dir);

@@ -130,6 +130,17 @@ typedef struct {
   long kspace_agree;    /* chains where W_kspace is defined and equals the label */
 } tl_dataset_info_t;
 
+/* Kind and provenance of any topolearn HDF5 file (data set, model, ...): fails for a
+ * file that is not HDF5 or has no 'kind' attribute; absent provenance is left empty. */
+typedef struct {
+  char kind[32];
+  long format_version; /* -1 if absent */
+  char version[32];
+  char created[64];
+  char command[4096];
+} tl_file_provenance_t;
+tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err);
+
 /* Opens with TL_DATASET_VERIFY and fills info. */
 tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *err);
 

@@ -6,7 +6,8 @@
 static void usage(FILE *out) {
   fprintf(out, "usage: topolearn info FILE.h5\n\n"
                "Validates a topolearn data set (format version, shapes, types, every value)\n"
-               "and prints counts per label, ambiguous chains, parameters and provenance.\n");
+               "and prints counts per label, ambiguous chains, parameters and provenance.\n"
+               "For other topolearn files (models) it prints their kind and provenance.\n");
 }
 
 static void print_info(const char *path, const tl_dataset_info_t *in) {
@@ -67,8 +68,20 @@ int tl_cmd_info(int argc, char **argv) {
     return tl_cli_fail("info", &err);
   }
   int code = 0;
-  if (tl_dataset_info(path, in, &err)) code = tl_cli_fail("info", &err);
-  else print_info(path, in);
+  tl_file_provenance_t prov;
+  if (tl_file_provenance(path, &prov, &err)) {
+    code = tl_cli_fail("info", &err);
+  } else if (strcmp(prov.kind, "dataset")) { /* models etc.: what every topolearn file has */
+    printf("file         %s\n", path);
+    printf("kind         %s (format_version %ld; topolearn %s details data sets only)\n",
+           prov.kind, prov.format_version, TL_VERSION);
+    printf("version      %s\ncreated      %s\ncommand      %s\n", prov.version, prov.created,
+           prov.command);
+  } else if (tl_dataset_info(path, in, &err)) {
+    code = tl_cli_fail("info", &err);
+  } else {
+    print_info(path, in);
+  }
   tl_free(in);
   return code;
 }

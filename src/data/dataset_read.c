@@ -298,3 +298,25 @@ tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *e
   tl_dataset_close(ds);
   return st;
 }
+
+tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err) {
+  memset(out, 0, sizeof *out);
+  out->format_version = -1;
+  hid_t f;
+  tl_status st = tl_h5_open_read(path, &f, err);
+  if (st) return st;
+  if (!tl_h5_has_attr(f, "/", "kind"))
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: not a topolearn file (no 'kind' attribute; "
+                      "written by another program?)", path);
+  if (!st) st = tl_h5_attr_string(f, path, "/", "kind", out->kind, sizeof out->kind, err);
+  if (!st && tl_h5_has_attr(f, "/", "format_version"))
+    st = tl_h5_attr_int(f, path, "/", "format_version", &out->format_version, err);
+  if (!st && tl_h5_has_attr(f, "/", "version"))
+    st = tl_h5_attr_string(f, path, "/", "version", out->version, sizeof out->version, err);
+  if (!st && tl_h5_has_attr(f, "/", "created"))
+    st = tl_h5_attr_string(f, path, "/", "created", out->created, sizeof out->created, err);
+  if (!st && tl_h5_has_attr(f, "/", "command"))
+    st = tl_h5_attr_string(f, path, "/", "command", out->command, sizeof out->command, err);
+  H5Fclose(f);
+  return st;
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # topolearn info: a good file is summarised; a truncated file, an HDF5 file from another
-# program, a data set with a wrong shape, a model file, a text file and a missing file
-# each exit 2 with one line naming the file and the problem.
+# program, a data set with a wrong shape, a text file and a missing file each exit 2
+# with one line naming the file and the problem; another kind of topolearn file (a
+# model) gets its kind and provenance.
 set -u
 BIN=${TL_BIN:?TL_BIN=path to topolearn}
 T=$(mktemp -d)
@@ -49,7 +50,10 @@ PY
 expect "foreign HDF5" "$T/foreign.h5: not a topolearn file (no 'kind' attribute" "$BIN" info "$T/foreign.h5"
 expect "wrong shape" "$T/shape.h5: dataset 'local_marker' has shape (40, 9) (expected (40, 10)" \
   "$BIN" info "$T/shape.h5"
-expect "model file" "is a topolearn 'model' file, not a data set" "$BIN" info "$T/model.h5"
+# another kind of topolearn file: kind and provenance, exit 0
+"$BIN" info "$T/model.h5" >"$T/out" 2>"$T/err" && grep -q "^kind         model" "$T/out" &&
+  grep -q "^command      topolearn generate" "$T/out" && [ ! -s "$T/err" ] ||
+  { echo "FAIL info on a model file"; cat "$T/out" "$T/err"; fails=$((fails + 1)); }
 echo "plain text" >"$T/text.h5"
 expect "not HDF5" "$T/text.h5: not an HDF5 file" "$BIN" info "$T/text.h5"
 expect "missing" "$T/absent.h5: cannot open" "$BIN" info "$T/absent.h5"
