@@ -122,11 +122,12 @@ static tl_status solve_one(worker_t *w, const tl_dataset_params_t *p, uint64_t k
   return TL_OK;
 }
 
-/* Chains per block: about 16 MiB of output, independent of the thread count (the
- * acceptance order does not depend on it either, but equal blocks keep runs alike). */
-static long block_chains(size_t row_bytes, long n) {
+/* Chains per block: about 16 MiB of output, and at least two per thread. The block size
+ * never changes the data (candidates are accepted in index order whatever the blocks);
+ * it bounds memory (three blocks) and sets how often the writer runs. */
+static long block_chains(size_t row_bytes, long n, int nt) {
   long b = (long)((16u << 20) / row_bytes);
-  if (b < 16) b = 16;
+  if (b < 2L * nt) b = 2L * nt;
   if (b > 4096) b = 4096;
   if (b > n) b = n;
   return b;
@@ -166,7 +167,7 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   long B = 0;
   if (!st) {
     st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, err);
-    if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n);
+    if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt);
     tl_ds_block_free(&cand);
   }
   /* candidates need their own block only when some are rejected */
