@@ -190,9 +190,12 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   long next = 0;
   while (!st && q.stored < p->n) {
     if (next >= max_cand) {
-      int worst = 0;
-      for (int c = 1; c < C; c++)
-        if ((double)filled[c] / quota[c] < (double)filled[worst] / quota[worst]) worst = c;
+      int worst = -1; /* the open class furthest from its quota (some quota is open) */
+      for (int c = 0; c < C; c++)
+        if (filled[c] < quota[c] &&
+            (worst < 0 || (double)filled[c] / quota[c] < (double)filled[worst] / quota[worst]))
+          worst = c;
+      if (worst < 0) worst = 0;
       st = tl_error_set(err, TL_ERR_INPUT, "balanced: winding %d cannot be reached: %ld of %ld "
                         "chains after %ld candidates (the family rarely or never has that winding)",
                         p->fam.r_min + worst, filled[worst], quota[worst], max_cand);
