@@ -368,6 +368,46 @@ static void test_bad_parameters_and_cancel(void **state) {
   generate_ok(&p, path_of("exists.h5"));
 }
 
+/* SQLite-style: fail the k-th library allocation for every k until generation gets
+ * through; each failure is TL_ERR_NOMEM with no file left (the sanitizer build checks
+ * that nothing leaks), and the reader does the same. */
+static void test_out_of_memory_paths(void **state) {
+  (void)state;
+  tl_dataset_params_t p;
+  tl_dataset_params_default(&p);
+  p.n = 6;
+  p.fam.L = 8;
+  p.balanced = 1;
+  p.threads = 1;
+  const int before = count_files();
+  int ok = 0;
+  for (long k = 1; k < 200 && !ok; k++) {
+    tl_error err = {0};
+    tl_alloc_fail_after(k);
+    tl_status st = tl_dataset_generate(&p, path_of("oom.h5"), NULL, NULL, NULL, &err);
+    tl_alloc_fail_after(0);
+    if (st == TL_OK) {
+      ok = 1;
+      break;
+    }
+    if (st != TL_ERR_NOMEM) fail_msg("allocation %ld failed: status %d (%s)", k, (int)st, err.msg);
+    assert_int_equal(count_files(), before);
+  }
+  assert_true(ok);
+  ok = 0;
+  for (long k = 1; k < 50 && !ok; k++) {
+    tl_dataset_t *ds = NULL;
+    tl_error err = {0};
+    tl_alloc_fail_after(k);
+    tl_status st = tl_dataset_open(&ds, path_of("oom.h5"), TL_DATASET_VERIFY, &err);
+    tl_alloc_fail_after(0);
+    if (st == TL_OK) ok = 1;
+    else assert_int_equal(st, TL_ERR_NOMEM);
+    tl_dataset_close(ds);
+  }
+  assert_true(ok);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_labels_equal_rswn_of_stored_hoppings),
@@ -377,6 +417,7 @@ int main(void) {
       cmocka_unit_test(test_threads_give_identical_data),
       cmocka_unit_test(test_options_no_qab_float32_onsite),
       cmocka_unit_test(test_bad_parameters_and_cancel),
+      cmocka_unit_test(test_out_of_memory_paths),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
