@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Family flags of topolearn generate resolve to the stored ranges (hop_lo/hop_hi,
-# r_min..r_max, disorder), and the per-chain mean hoppings lie in them.
+# r_min..r_max, disorder), the per-chain mean hoppings lie in them, and `topolearn
+# winding --hoppings FILE --index i` recomputes the stored W of chain i exactly.
 set -u
 BIN=${TL_BIN:?TL_BIN=path to topolearn}
 T=$(mktemp -d)
@@ -34,4 +35,10 @@ chk("ssh.h5", 0, 1, [0.5, 1.0], [0.5, 2.0], [0.2, 0.2], "obc")
 chk("hop.h5", 0, 2, [1.0, 0.5, 0.0], [1.0, 0.5, 1.5], [0.0, 0.3, 0.0], "obc")
 chk("neg.h5", -1, 1, [0.5, 0.0, 0.0], [1.0, 0.0, 2.0], [0.0, 0.0, 0.0], "pbc")
 PY
+# topolearn winding reads a chain back from the data set and finds the stored W exactly
+for i in 0 17 49; do
+  w_cli=$("$BIN" winding --hoppings "$T/hop.h5" --index $i --json | /usr/bin/python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["W"]))')
+  w_file=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$T/hop.h5', 'r')['W'][$i])))")
+  [ "$w_cli" = "$w_file" ] || { echo "FAIL chain $i: winding says W = $w_cli, file says $w_file"; fails=$((fails + 1)); }
+done
 exit $((fails > 0))
