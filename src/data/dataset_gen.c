@@ -62,7 +62,7 @@ static tl_status worker_new(worker_t *w, const tl_dataset_params_t *p, tl_error 
   memset(w, 0, sizeof *w);
   tl_status st = tl_chain_new(&w->chain, f->L, f->r_min, f->r_max, f->boundary, err);
   if (!st) st = tl_solver_new(&w->solver, f->L, f->r_min, f->r_max, f->boundary, err);
-  if (!st && !(w->psi = tl_malloc(2 * (size_t)f->L * f->L * sizeof *w->psi)))
+  if (!st && p->float32 && !(w->psi = tl_malloc(2 * (size_t)f->L * f->L * sizeof *w->psi)))
     st = tl_error_set(err, TL_ERR_NOMEM, "out of memory for eigenvectors at L = %d", f->L);
   return st;
 }
