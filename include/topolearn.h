@@ -15,5 +15,6 @@
 #include "topolearn/window.h"
 #include "topolearn/baseline.h"
 #include "topolearn/json.h"
+#include "topolearn/dataset.h"
 
 #endif

@@ -19,6 +19,8 @@ typedef struct {
 
 int tl_cmd_winding(int argc, char **argv);
 int tl_cmd_phase_diagram(int argc, char **argv);
+int tl_cmd_generate(int argc, char **argv);
+int tl_cmd_info(int argc, char **argv);
 
 /* Prints "topolearn CMD: message" on stderr and returns the exit code for status. */
 int tl_cli_fail(const char *cmd, const tl_error *err);
