@@ -9,7 +9,8 @@ matrix products in OpenBLAS, whose pool is sized from OMP_NUM_THREADS /
 OPENBLAS_NUM_THREADS when it loads. bench_train sets those in this process's environment;
 run by hand, --threads sets them here, before torch is imported.
 
-Prints one line per model: RESULT <model> <median s/epoch> <test accuracy> <n_train>.
+Prints one line per model: RESULT <model> <median s/epoch> <test accuracy> <n_train>
+<median process CPU s/epoch> (CPU time, all threads: less sensitive to other load).
 Use Debian's /usr/bin/python3 (python3-torch, python3-numpy)."""
 import argparse
 import os
@@ -119,9 +120,9 @@ def run(kind):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     lossf = torch.nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(args.seed)
-    times = []
+    times, cpus = [], []
     for _ in range(args.epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         order = torch.randperm(N, generator=gen)
         correct = 0
         for at in range(0, N, args.batch):
@@ -134,9 +135,11 @@ def run(kind):
             opt.step()
             correct += int((z.argmax(1) == yb).sum())
         times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
     with torch.no_grad():
         acc = float((model(xte).argmax(1) == yte).float().mean())
-    print("RESULT %s %.6f %.6f %d" % (kind, float(np.median(times)), acc, N), flush=True)
+    print("RESULT %s %.6f %.6f %d %.6f" % (kind, float(np.median(times)), acc, N,
+                                          float(np.median(cpus))), flush=True)
 
 
 for kind in args.models.split(","):
