@@ -181,7 +181,8 @@ static void gather_inputs(const tl_model_t *m, const run_t *r, int n_train, cons
   for (int p = 0; p < planes; p++) {
     const float *src = r->xall + (size_t)p * n_train * per;
     float *dst = r->x + (size_t)p * B * per;
-    for (int b = 0; b < B; b++)
+#pragma omp parallel for schedule(static) if ((size_t)B * per >= 65536)
+    for (int b = 0; b < B; b++) /* row copies: any split over threads is the same copy */
       memcpy(dst + (size_t)b * per, src + (size_t)r->slot[idx[b]] * per, per * sizeof *dst);
   }
 }

@@ -38,6 +38,14 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
     }
 }
 
+/* The copies and shifted sums around the products are split over OpenMP threads when
+ * large enough to pay for the fork: each element is computed by one thread with the
+ * same operations as in one thread, so the results do not depend on the thread count.
+ * (The gemms themselves are threaded by BLAS.) */
+#ifndef TL_NN_PAR
+#define TL_NN_PAR(elements) ((elements) >= 65536 && omp_get_max_threads() > 1 && !omp_in_parallel())
+#endif
+
 /* ---- conv1d (one product for all taps) ------------------------------------------- */
 /* With the input in channel-major order xp (cin, B L), column j = b L + s, and the taps
  * stacked as ws (K cout, cin), ws[k cout + o, c] = w[o, c, k], one product gives every
@@ -51,6 +59,7 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 
 /* xp (cin, B L) <- inp (B, cin, L). */
 static void TL_NN_FN(conv_cmajor)(tl_real *xp, const tl_real *inp, int B, int cin, int L) {
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * B * L))
   for (int c = 0; c < cin; c++) /* rows of L cells: a loop, not B cin short memcpy calls */
     for (int b = 0; b < B; b++) {
       tl_real *dst = xp + ((size_t)c * B + b) * L;
@@ -83,6 +92,7 @@ void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_r
   TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
   TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, K * cout, (int)N, cin, 1, ws, cin, xp,
           (int)N, 0, y, (int)N);
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)K * cout * N))
   for (int b = 0; b < B; b++)
     for (int o = 0; o < cout; o++) {
       tl_real *yo = out + ((size_t)b * cout + o) * Lout;
@@ -112,10 +122,11 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
       dbias[o] += s;
     }
   if (!dw && !dinp) return;
-  memset(d, 0, KC * N * sizeof *d);
+#pragma omp parallel for schedule(static) if (TL_NN_PAR(KC * N))
   for (int k = 0; k < K; k++) {
     int t0, t1;
     TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
+    memset(d + (size_t)k * cout * N, 0, (size_t)cout * N * sizeof *d);
     for (int o = 0; o < cout; o++)
       for (int b = 0; b < B; b++) {
         tl_real *dk = d + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
@@ -136,6 +147,7 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
     TL_NN_FN(conv_taps)(g, w, cin, cout, K);
     TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)N, (int)KC, 1, g, cin, d,
             (int)N, 0, xp, (int)N);
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * N))
     for (int b = 0; b < B; b++)
       for (int c = 0; c < cin; c++) {
         tl_real *dx = dinp + ((size_t)b * cin + c) * L;

@@ -1,6 +1,7 @@
 /* Optimisers on the one parameter buffer, and learning-rate schedules.
  * Frozen tensors are skipped whole: their parameters and moments do not move. */
 #include <math.h>
+#include <omp.h>
 
 #include "topolearn/nn.h"
 
@@ -86,6 +87,23 @@ static void adam_update(float *x, const float *g, float *m, float *v, size_t n,
     adam_scalar(x, g, m, v, 0, n, k);
 }
 
+/* Large tensors in chunks over the OpenMP threads: the update is elementwise and the
+ * chunks are multiples of the vector width, so any split gives the same values. */
+static void adam_update_par(float *x, const float *g, float *m, float *v, size_t n,
+                            const adam_k *k) {
+  const size_t chunk = 16384;
+  if (n < 2 * chunk || omp_get_max_threads() < 2 || omp_in_parallel()) {
+    adam_update(x, g, m, v, n, k);
+    return;
+  }
+  const long nc = (long)((n + chunk - 1) / chunk);
+#pragma omp parallel for schedule(static)
+  for (long c = 0; c < nc; c++) {
+    const size_t i0 = (size_t)c * chunk, len = n - i0 < chunk ? n - i0 : chunk;
+    adam_update(x + i0, g + i0, m + i0, v + i0, len, k);
+  }
+}
+
 void tl_nn_optim_step(const tl_nn_optim_t *o, tl_nn_params_t *p, double lr) {
   p->step++;
   /* Adam's bias corrections 1/(1 - beta^t), folded into the step size and eps once. */
@@ -107,7 +125,7 @@ void tl_nn_optim_step(const tl_nn_optim_t *o, tl_nn_params_t *p, double lr) {
       const float b1 = (float)o->beta1, b2 = (float)o->beta2;
       const adam_k ak = {b1, 1 - b1, b2, 1 - b2, (float)(lr / c1), (float)(1.0 / sqrt(c2)),
                          (float)o->eps, decay};
-      adam_update(x, g, m, v, t->size, &ak);
+      adam_update_par(x, g, m, v, t->size, &ak);
     }
   }
 }
