@@ -178,13 +178,12 @@ static void gather_inputs(const tl_model_t *m, const run_t *r, int n_train, cons
   int planes;
   size_t per;
   tl_model_input_planes(m, &planes, &per);
-  for (int p = 0; p < planes; p++) {
-    const float *src = r->xall + (size_t)p * n_train * per;
-    float *dst = r->x + (size_t)p * B * per;
-#pragma omp parallel for schedule(static) if ((size_t)B * per >= 65536)
-    for (int b = 0; b < B; b++) /* row copies: any split over threads is the same copy */
-      memcpy(dst + (size_t)b * per, src + (size_t)r->slot[idx[b]] * per, per * sizeof *dst);
-  }
+  /* row copies, one fork for all planes: any split over threads is the same copy */
+#pragma omp parallel for collapse(2) schedule(static) if ((size_t)planes * B * per >= 65536)
+  for (int p = 0; p < planes; p++)
+    for (int b = 0; b < B; b++)
+      memcpy(r->x + ((size_t)p * B + b) * per,
+             r->xall + ((size_t)p * n_train + r->slot[idx[b]]) * per, per * sizeof *r->x);
 }
 
 /* One epoch over the training chains; *bad_batch > 0 names the batch whose loss was
