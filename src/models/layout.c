@@ -28,6 +28,11 @@ size_t tl_model_input_size(const tl_model_t *m, int B) {
   return 0;
 }
 
+void tl_model_input_planes(const tl_model_t *m, int *planes, size_t *per) {
+  *planes = m->hp.kind == TL_MODEL_TOPO ? 2 : 1;
+  *per = tl_model_input_size(m, 1) / (size_t)*planes;
+}
+
 void tl_model_layout(const tl_model_t *m, int B, tl_model_layout_t *lay) {
   memset(lay, 0, sizeof *lay);
   size_t at = 0;

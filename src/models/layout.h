@@ -32,4 +32,9 @@ int tl_model_cnn_channels(const tl_model_t *m);
 /* mlp input width per sample. */
 int tl_model_mlp_inputs(const tl_model_t *m);
 
+/* The model input of B samples is *planes blocks of B * (*per) elements, sample b's
+ * part of each block at offset b * per (topo: the a block, then the b block; the other
+ * kinds: one block). Lets a batch be gathered from a featurised copy of a whole set. */
+void tl_model_input_planes(const tl_model_t *m, int *planes, size_t *per);
+
 #endif

@@ -88,6 +88,9 @@ typedef struct { /* everything allocated once per run */
   int *order;               /* this epoch's permutation of train[0..n_train) */
   double *vloss;
   float *x;
+  float *xall;              /* without gauge augmentation: every training chain's input,
+                               featurised once (slot k = chain train[k]); NULL otherwise */
+  int *slot;                /* chain index -> its slot in xall                           */
   signed char *flips;
   tl_model_ws_t *ws;
   snapshot_t good, best;
@@ -95,7 +98,7 @@ typedef struct { /* everything allocated once per run */
 
 static void run_free(run_t *r) {
   tl_free(r->train), tl_free(r->order), tl_free(r->vpred) /* val points into train */, tl_free(r->vloss);
-  tl_free(r->x), tl_free(r->flips);
+  tl_free(r->x), tl_free(r->xall), tl_free(r->slot), tl_free(r->flips);
   tl_free(r->good.param), tl_free(r->good.mv), tl_free(r->best.param), tl_free(r->best.mv);
   tl_model_ws_free(r->ws);
 }
@@ -151,6 +154,38 @@ static tl_status run_alloc(const tl_model_t *m, const tl_train_opts_t *o, int n_
   return TL_OK;
 }
 
+/* Without gauge augmentation a chain's input is the same every epoch: featurise the
+ * training chains once (in float, at most half the memory of the double samples) and
+ * gather each batch from that copy. It is an optimisation only: without the memory the
+ * batches are featurised as before, and either way the inputs are the same floats. */
+static void cache_inputs(const tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *o,
+                         run_t *r, int n_train) {
+  if (o->augment_gauge) return;
+  r->xall = tl_malloc(tl_model_input_size(m, n_train) * sizeof *r->xall);
+  r->slot = tl_malloc((size_t)s->N * sizeof *r->slot);
+  if (!r->xall || !r->slot) {
+    tl_free(r->xall), tl_free(r->slot);
+    r->xall = NULL, r->slot = NULL;
+    return;
+  }
+  tl_model_featurise_f32(m, s, r->train, n_train, NULL, r->xall);
+  for (int k = 0; k < n_train; k++) r->slot[r->train[k]] = k;
+}
+
+/* Batch idx[0..B) from the featurised copy, in the layout tl_model_featurise writes. */
+static void gather_inputs(const tl_model_t *m, const run_t *r, int n_train, const int *idx,
+                          int B) {
+  int planes;
+  size_t per;
+  tl_model_input_planes(m, &planes, &per);
+  /* row copies, one fork for all planes: any split over threads is the same copy */
+#pragma omp parallel for collapse(2) schedule(static) if ((size_t)planes * B * per >= 65536)
+  for (int p = 0; p < planes; p++)
+    for (int b = 0; b < B; b++)
+      memcpy(r->x + ((size_t)p * B + b) * per,
+             r->xall + ((size_t)p * n_train + r->slot[idx[b]]) * per, per * sizeof *r->x);
+}
+
 /* One epoch over the training chains; *bad_batch > 0 names the batch whose loss was
  * not finite. */
 static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *o, run_t *r,
@@ -173,7 +208,8 @@ static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_
     batch++;
     if (o->augment_gauge)
       for (int b = 0; b < B; b++) tl_model_draw_flips(r->flips + (size_t)b * m->L, m->L, &rng);
-    tl_model_featurise_f32(m, s, idx, B, o->augment_gauge ? r->flips : NULL, r->x);
+    if (r->xall) gather_inputs(m, r, n_train, idx, B);
+    else tl_model_featurise_f32(m, s, idx, B, o->augment_gauge ? r->flips : NULL, r->x);
     for (int b = 0; b < B; b++) {
       r->ws->labels[b] = s->label[idx[b]] - m->hp.cmin;
       r->ws->wtarget[b] = s->W[idx[b]];
@@ -279,8 +315,10 @@ tl_status tl_train(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *
   const int threads_before = omp_get_max_threads();
   if (o->threads > 0) omp_set_num_threads(o->threads); /* BLAS threads: fixed per run */
   if (!(st = split(m, s, o, &r, res, err)) &&
-      !(st = run_alloc(m, o, res->n_train, res->n_val, &r, err)))
+      !(st = run_alloc(m, o, res->n_train, res->n_val, &r, err))) {
+    cache_inputs(m, s, o, &r, res->n_train);
     st = train_loop(m, s, o, &r, res, err);
+  }
   if (o->threads > 0) omp_set_num_threads(threads_before);
   run_free(&r);
   return st;

@@ -38,61 +38,72 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
     }
 }
 
-/* ---- conv1d (im2col) ------------------------------------------------------------- */
-/* col has rows (c,k) and columns (b,t): col[(c K + k), (b Lout + t)] = inp[b,c,t+k-pad],
- * so the whole batch is one (cout x cin K) x (cin K x B Lout) product. */
+/* The copies and shifted sums around the products are split over OpenMP threads when
+ * large enough to pay for the fork: each element is computed by one thread with the
+ * same operations as in one thread, so the results do not depend on the thread count.
+ * (The gemms themselves are threaded by BLAS.) */
+#ifndef TL_NN_PAR
+#define TL_NN_PAR(elements) ((elements) >= 65536 && omp_get_max_threads() > 1 && !omp_in_parallel())
+#endif
 
-static void TL_NN_FN(im2col)(tl_real *col, const tl_real *inp, int B, int cin, int L,
-                             int K, int pad, int Lout) {
-  const size_t N = (size_t)B * Lout;
-  for (int c = 0; c < cin; c++)
-    for (int k = 0; k < K; k++) {
-      tl_real *row = col + (size_t)(c * K + k) * N;
-      for (int b = 0; b < B; b++) {
-        const tl_real *x = inp + ((size_t)b * cin + c) * L;
-        for (int t = 0; t < Lout; t++) {
-          int s = t + k - pad;
-          row[(size_t)b * Lout + t] = (s >= 0 && s < L) ? x[s] : 0;
-        }
-      }
+/* ---- conv1d (one product for all taps) ------------------------------------------- */
+/* With the input in channel-major order xp (cin, B L), column j = b L + s, and the taps
+ * stacked as ws (K cout, cin), ws[k cout + o, c] = w[o, c, k], one product gives every
+ * tap's response at every cell of the batch,
+ *   y (K cout, B L) = ws xp,   out[b, o, t] = bias[o] + sum_k y[k cout + o, b L + t + k - pad]
+ * (terms with t + k - pad outside 0..L-1 are the zero padding, skipped). Backward uses
+ * the same shapes: d (K cout, B L), d[k cout + o, b L + s] = dout[b, o, s - k + pad] (0
+ * where that is no output cell), then dws = d xp^T and dxp = ws^T d. Unlike im2col
+ * (K times the input, written in forward and again in backward, then packed by BLAS),
+ * the buffers here are the size of the input and output, and each pass is one gemm. */
+
+/* xp (cin, B L) <- inp (B, cin, L). */
+static void TL_NN_FN(conv_cmajor)(tl_real *xp, const tl_real *inp, int B, int cin, int L) {
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * B * L))
+  for (int c = 0; c < cin; c++) /* rows of L cells: a loop, not B cin short memcpy calls */
+    for (int b = 0; b < B; b++) {
+      tl_real *dst = xp + ((size_t)c * B + b) * L;
+      const tl_real *src = inp + ((size_t)b * cin + c) * L;
+      for (int s = 0; s < L; s++) dst[s] = src[s];
     }
 }
 
-/* Gathers, per input cell s, the K entries of dcol that came from it (t = s - k + pad)
- * and adds their sum once, so the accumulation into dinp is exact (see dense). */
-static void TL_NN_FN(col2im_add)(tl_real *dinp, const tl_real *dcol, int B, int cin, int L,
-                                 int K, int pad, int Lout) {
-  const size_t N = (size_t)B * Lout;
-  for (int b = 0; b < B; b++)
-    for (int c = 0; c < cin; c++) {
-      tl_real *dx = dinp + ((size_t)b * cin + c) * L;
-      for (int s = 0; s < L; s++) {
-        tl_real sum = 0;
-        for (int k = 0; k < K; k++) {
-          int t = s - k + pad;
-          if (t >= 0 && t < Lout) sum += dcol[(size_t)(c * K + k) * N + (size_t)b * Lout + t];
-        }
-        dx[s] += sum;
-      }
-    }
+/* ws (K cout, cin) <- w (cout, cin, K). */
+static void TL_NN_FN(conv_taps)(tl_real *ws, const tl_real *w, int cin, int cout, int K) {
+  for (int k = 0; k < K; k++)
+    for (int o = 0; o < cout; o++)
+      for (int c = 0; c < cin; c++)
+        ws[((size_t)k * cout + o) * cin + c] = w[((size_t)o * cin + c) * K + k];
+}
+
+/* Output cells t of tap k that read an input cell: t + k - pad in 0..L-1. */
+static void TL_NN_FN(conv_range)(int k, int pad, int L, int Lout, int *t0, int *t1) {
+  *t0 = pad - k > 0 ? pad - k : 0;
+  *t1 = L + pad - k < Lout ? L + pad - k : Lout;
 }
 
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const int ck = cin * K;
-  const size_t N = (size_t)B * Lout;
-  tl_real *col = work, *tmp = work + (size_t)ck * N;
-  TL_NN_FN(im2col)(col, inp, B, cin, L, K, pad, Lout);
-  /* tmp (cout, B Lout) = w (cout, cin K) col (cin K, B Lout) */
-  TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, (int)N, ck, 1, w, ck, col,
-          (int)N, 0, tmp, (int)N);
-  for (int b = 0; b < B; b++) /* (cout, B, Lout) -> (B, cout, Lout), adding the bias */
+  const size_t N = (size_t)B * L;
+  tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + (size_t)K * cout * N;
+  TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
+  TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
+  TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, K * cout, (int)N, cin, 1, ws, cin, xp,
+          (int)N, 0, y, (int)N);
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)K * cout * N))
+  for (int b = 0; b < B; b++)
     for (int o = 0; o < cout; o++) {
-      tl_real *y = out + ((size_t)b * cout + o) * Lout;
-      const tl_real *z = tmp + (size_t)o * N + (size_t)b * Lout, bo = bias ? bias[o] : 0;
-      for (int t = 0; t < Lout; t++) y[t] = z[t] + bo;
+      tl_real *yo = out + ((size_t)b * cout + o) * Lout;
+      const tl_real bo = bias ? bias[o] : 0;
+      for (int t = 0; t < Lout; t++) yo[t] = bo;
+      for (int k = 0; k < K; k++) {
+        int t0, t1;
+        TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
+        const tl_real *yk = y + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
+        for (int t = t0; t < t1; t++) yo[t] += yk[t];
+      }
     }
 }
 
@@ -101,30 +112,48 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *w, int B, int cin, int cout, int L,
                                      int K, int same, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const int ck = cin * K;
-  const size_t N = (size_t)B * Lout;
-  tl_real *col = work, *dtmp = work + (size_t)ck * N, *dcol = dtmp + (size_t)cout * N;
-  for (int b = 0; b < B; b++) /* dout (B, cout, Lout) -> dtmp (cout, B Lout) */
-    for (int o = 0; o < cout; o++) {
-      const tl_real *dy = dout + ((size_t)b * cout + o) * Lout;
-      tl_real *z = dtmp + (size_t)o * N + (size_t)b * Lout;
-      for (int t = 0; t < Lout; t++) z[t] = dy[t];
-    }
-  if (dbias)
+  const size_t N = (size_t)B * L, KC = (size_t)K * cout;
+  tl_real *xp = work, *d = xp + (size_t)cin * N, *g = d + KC * N; /* g: dws, then ws */
+  if (dbias) /* summed over (b, t), then added once (see dense) */
     for (int o = 0; o < cout; o++) {
       tl_real s = 0;
-      for (size_t i = 0; i < N; i++) s += dtmp[(size_t)o * N + i];
+      for (int b = 0; b < B; b++)
+        for (int t = 0; t < Lout; t++) s += dout[((size_t)b * cout + o) * Lout + t];
       dbias[o] += s;
     }
-  if (dw) { /* (cout, cin K) += dtmp (cout, B Lout) col^T (B Lout, cin K) */
-    TL_NN_FN(im2col)(col, inp, B, cin, L, K, pad, Lout);
-    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, cout, ck, (int)N, 1, dtmp, (int)N, col,
-            (int)N, 1, dw, ck);
+  if (!dw && !dinp) return;
+#pragma omp parallel for schedule(static) if (TL_NN_PAR(KC * N))
+  for (int k = 0; k < K; k++) {
+    int t0, t1;
+    TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
+    memset(d + (size_t)k * cout * N, 0, (size_t)cout * N * sizeof *d);
+    for (int o = 0; o < cout; o++)
+      for (int b = 0; b < B; b++) {
+        tl_real *dk = d + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
+        const tl_real *dy = dout + ((size_t)b * cout + o) * Lout;
+        for (int t = t0; t < t1; t++) dk[t] = dy[t];
+      }
   }
-  if (dinp) { /* dcol (cin K, B Lout) = w^T (cin K, cout) dtmp (cout, B Lout) */
-    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, ck, (int)N, cout, 1, w, ck, dtmp,
-            (int)N, 0, dcol, (int)N);
-    TL_NN_FN(col2im_add)(dinp, dcol, B, cin, L, K, pad, Lout);
+  if (dw) { /* dws (K cout, cin) = d xp^T: one term per entry of dw, added once */
+    TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)KC, cin, (int)N, 1, d, (int)N, xp,
+            (int)N, 0, g, cin);
+    for (int k = 0; k < K; k++)
+      for (int o = 0; o < cout; o++)
+        for (int c = 0; c < cin; c++)
+          dw[((size_t)o * cin + c) * K + k] += g[((size_t)k * cout + o) * cin + c];
+  }
+  if (dinp) { /* dxp (cin, B L) = ws^T d, in xp's place */
+    TL_NN_FN(conv_taps)(g, w, cin, cout, K);
+    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)N, (int)KC, 1, g, cin, d,
+            (int)N, 0, xp, (int)N);
+#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * N))
+    for (int b = 0; b < B; b++)
+      for (int c = 0; c < cin; c++) {
+        tl_real *dx = dinp + ((size_t)b * cin + c) * L;
+        const tl_real *gx = xp + ((size_t)c * B + b) * L;
+        for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
+      }
   }
 }
 
@@ -135,8 +164,13 @@ void TL_NN_FN(tl_nn_relu_forward)(tl_real *out, const tl_real *inp, size_t n) {
 }
 void TL_NN_FN(tl_nn_relu_backward)(tl_real *dinp, const tl_real *inp, const tl_real *dout,
                                    size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (inp[i] > 0) dinp[i] += dout[i];
+  /* A select, not a branch: the signs of a layer's inputs are random, so a branch
+   * mispredicts half the time (it was a tenth of a cnn step). Loading dout
+   * unconditionally is what lets GCC turn the select into vector code. */
+  for (size_t i = 0; i < n; i++) {
+    const tl_real g = dout[i];
+    dinp[i] += inp[i] > 0 ? g : 0;
+  }
 }
 void TL_NN_FN(tl_nn_tanh_forward)(tl_real *out, const tl_real *inp, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = tanh(inp[i]);

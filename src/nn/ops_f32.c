@@ -2,6 +2,8 @@
  * the float and double builds are the same code). */
 #include <cblas.h>
 #include <math.h>
+#include <omp.h>
+#include <string.h>
 
 #include "topolearn/nn.h"
 

@@ -3,11 +3,13 @@
 
 int tl_nn_conv1d_out_len(int L, int K, int same) { return same ? L : L - K + 1; }
 
-/* Forward needs col (cin K x B Lout) and tmp (cout x B Lout); backward needs col,
- * dtmp and dcol (cin K x B Lout): size for the larger, backward. */
+/* ops.inc.h: the channel-major input xp (cin, B L) (backward: then dxp), the tap
+ * responses y or their gradients d (K cout, B L), and the stacked taps or their
+ * gradient (K cout, cin). */
 size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same) {
-  size_t N = (size_t)B * (size_t)tl_nn_conv1d_out_len(L, K, same);
-  return N * (2 * (size_t)cin * K + (size_t)cout);
+  (void)same;
+  const size_t N = (size_t)B * (size_t)L, KC = (size_t)K * (size_t)cout;
+  return N * ((size_t)cin + KC) + KC * (size_t)cin;
 }
 
 /* Forward: diag(lambda) a (S x L); backward: G (L x L), a G and b G^T (S x L each),
