@@ -146,8 +146,8 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 /* conv1d along the cells, stride 1: inp (B,cin,L) -> out (B,cout,Lout);
  * w (cout,cin,K), bias (cout) or NULL. same != 0: zero padding (K-1)/2 on the left and
  * K/2 on the right, Lout = L; same == 0: no padding, Lout = L-K+1 (needs K <= L).
- * out[b,o,t] = bias[o] + sum_{c,k} w[o,c,k] inp[b,c,t+k-pad]. im2col + one gemm for
- * the whole batch; work holds tl_nn_conv1d_work_size(...) elements of tl_real. */
+ * out[b,o,t] = bias[o] + sum_{c,k} w[o,c,k] inp[b,c,t+k-pad]. All taps as one gemm on a
+ * channel-major copy of the batch (no im2col); work holds tl_nn_conv1d_work_size(...) elements of tl_real. */
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work);

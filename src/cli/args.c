@@ -71,3 +71,12 @@ tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
                         text);
   return TL_OK;
 }
+
+void tl_cli_join_command(int argc, char **argv, char *out, size_t cap) {
+  size_t k = (size_t)snprintf(out, cap, "topolearn");
+  for (int i = 0; i < argc && k < cap; i++) {
+    const char *q = strpbrk(argv[i], " \t'\"") ? "'" : "";
+    k += (size_t)snprintf(out + k, cap - k, " %s%s%s", q, argv[i], q);
+  }
+}
+

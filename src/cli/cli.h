@@ -35,6 +35,13 @@ tl_status tl_cli_double(const char *flag, const char *text, double lo, double hi
 tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
                        double *a, double *b, tl_error *err);
 
+/* The command line as provenance: "topolearn CMD args..." (argv from the subcommand),
+ * arguments with spaces or quotes quoted. */
+void tl_cli_join_command(int argc, char **argv, char *out, size_t cap);
+
+/* Installs handler for SIGINT and SIGTERM. */
+void tl_cli_on_signals(void (*handler)(int));
+
 /* Is there a value after argv[*i]? Advances *i and returns it, or sets err. */
 const char *tl_cli_value(int argc, char **argv, int *i, tl_error *err);
 
@@ -109,6 +116,16 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
   "  --force             reuse an existing output directory, starting over\n"             \
   "  --resume            continue an interrupted run in DIR from its finished cells\n"    \
   "  --quiet             no progress lines\n"
+
+/* Progress lines of study cells on stderr ("[study i/n, t s] cell"), and the poll of
+ * the interruption flag; ctx is a tl_cli_study_progress_t. */
+typedef struct {
+  int quiet;
+  long start;
+} tl_cli_study_progress_t;
+int tl_cli_study_progress(void *ctx, const char *study, long done, long total, const char *cell);
+/* DIR for a study run: refuses an existing one unless force (start over) or resume. */
+tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
 
 int tl_cmd_study(int argc, char **argv);
 int tl_cmd_reproduce(int argc, char **argv);

@@ -34,21 +34,6 @@ static void usage(FILE *out) {
           32);
 }
 
-static void on_signal(int sig) {
-  (void)sig;
-  tl_outfile_cleanup_all(); /* async-signal-safe: unlinks the temporary */
-  _exit(130);
-}
-
-/* "topolearn generate --out x.h5 ..." as provenance; arguments with spaces quoted. */
-static void join_command(int argc, char **argv, char *out, size_t cap) {
-  size_t k = (size_t)snprintf(out, cap, "topolearn");
-  for (int i = 0; i < argc && k < cap; i++) {
-    const char *q = strpbrk(argv[i], " \t'\"") ? "'" : "";
-    k += (size_t)snprintf(out + k, cap - k, " %s%s%s", q, argv[i], q);
-  }
-}
-
 typedef struct {
   int v_fixed, w_fixed, v_range, w_range;
   double v, w, v_lo, v_hi, w_lo, w_hi;
@@ -202,15 +187,8 @@ int tl_cmd_generate(int argc, char **argv) {
   p.seed = (uint64_t)cf.seed;
   p.rswn = cf.rswn;
   char command[4096];
-  join_command(argc, argv, command, sizeof command);
+  tl_cli_join_command(argc, argv, command, sizeof command);
   p.command = command;
-
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
 
   tl_progress_t bar;
   tl_progress_init(&bar, "chains", quiet);

@@ -7,23 +7,8 @@
 #include "cli/cli.h"
 #include "topolearn/report.h"
 
-tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
-
 static const char *const studies[] = {"trainability", "disorder", "size", "unseen", "prune"};
 #define NSTUDIES 5
-
-typedef struct {
-  int quiet;
-  time_t start;
-} progress_t;
-
-static int on_progress(void *ctx, const char *study, long done, long total, const char *cell) {
-  progress_t *p = ctx;
-  if (tl_cli_interrupted()) return 1;
-  if (!study || p->quiet) return 0;
-  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)(time(NULL) - p->start), cell);
-  return 0;
-}
 
 /* Rough cost of one sample-epoch (training + the per-epoch test pass), in microseconds,
  * measured on the reference two-core machine; only for the time printed at the start. */
@@ -56,7 +41,7 @@ static int fail(tl_error *err) { return tl_cli_fail("reproduce", err); }
 int tl_cmd_reproduce(int argc, char **argv) {
   tl_error err = {0};
   int quick = 0, force = 0, resume = 0;
-  progress_t prog = {0, time(NULL)};
+  tl_cli_study_progress_t prog = {0, (long)time(NULL)};
   const char *dir = NULL;
   /* First pass: the reproduce-level flags; study flags are checked on a scratch config. */
   tl_study_config_t scratch;
@@ -144,7 +129,7 @@ int tl_cmd_reproduce(int argc, char **argv) {
   char path[4200];
   snprintf(path, sizeof path, "%s/summary.json", dir);
   for (int k = 0; k < NSTUDIES && !st; k++) {
-    tl_study_hooks_t hooks = {on_progress, &prog};
+    tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
     if (!prog.quiet) fprintf(stderr, "reproduce: study %s (%d of %d)\n", studies[k], k + 1, NSTUDIES);
     st = tl_study_run(studies[k], &cfg[k], &hooks, sum, &err);
     if (!st) st = tl_summary_write_json(sum, path, &err); /* after every study */
@@ -165,12 +150,9 @@ int tl_cmd_reproduce(int argc, char **argv) {
     free(sum), free(figs), free(one);
     return 2;
   }
-  char command[1024] = "topolearn";
-  for (int i = 0; i < argc; i++) {
-    size_t n = strlen(command);
-    snprintf(command + n, sizeof command - n, " %s", argv[i]);
-  }
-  if (!st) st = tl_report_write(dir, sum, figs, &cfg[0], &cfg[1], command, difftime(time(NULL), prog.start), &err);
+  char command[1024];
+  tl_cli_join_command(argc, argv, command, sizeof command);
+  if (!st) st = tl_report_write(dir, sum, figs, &cfg[0], &cfg[1], command, (double)((long)time(NULL) - prog.start), &err);
   free(sum), free(figs), free(one);
   if (st) return fail(&err);
   printf("reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, numbers in %s)\n",

@@ -9,35 +9,6 @@
 #include "cli/cli.h"
 #include "topolearn/report.h"
 
-typedef struct {
-  int quiet;
-  time_t start;
-} progress_t;
-
-static int on_progress(void *ctx, const char *study, long done, long total, const char *cell) {
-  progress_t *p = ctx;
-  if (tl_cli_interrupted()) return 1;
-  if (!study || p->quiet) return 0;
-  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)(time(NULL) - p->start), cell);
-  return 0;
-}
-
-/* Prepares DIR: refuses an existing one unless --force (start over) or --resume. */
-tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
-tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err) {
-  struct stat sb;
-  if (stat(dir, &sb) == 0) {
-    if (!S_ISDIR(sb.st_mode)) return tl_error_set(err, TL_ERR_INPUT, "%s: exists and is not a directory", dir);
-    if (!force && !resume)
-      return tl_error_set(err, TL_ERR_INPUT, "%s: exists (use --resume to continue it or --force to start over)", dir);
-    /* --force without --resume starts over: every cell is retrained and overwritten */
-  } else if (resume) {
-    return tl_error_set(err, TL_ERR_INPUT, "%s: nothing to resume (no such directory)", dir);
-  }
-  char probe[4200];
-  snprintf(probe, sizeof probe, "%s/x", dir);
-  return tl_outfile_make_parents(probe, err);
-}
 
 static void usage(FILE *out) {
   fprintf(out, "usage: topolearn study NAME [options]\n\n"
@@ -60,7 +31,7 @@ int tl_cmd_study(int argc, char **argv) {
   snprintf(dir_default, sizeof dir_default, "results/study-%s", name);
   c.out_dir = dir_default;
   int force = 0;
-  progress_t prog = {0, time(NULL)};
+  tl_cli_study_progress_t prog = {0, (long)time(NULL)};
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int used = tl_cli_study_flag(argc, argv, &i, &c, &err);
@@ -87,7 +58,7 @@ int tl_cmd_study(int argc, char **argv) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
     return tl_cli_fail("study", &err);
   }
-  tl_study_hooks_t hooks = {on_progress, &prog};
+  tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
   tl_status st = tl_study_run(name, &c, &hooks, sum, &err);
   if (st == TL_ERR_INTERRUPTED) {
     fprintf(stderr, "topolearn study: interrupted; finished cells are kept in %s/cells (rerun with --resume)\n", c.out_dir);

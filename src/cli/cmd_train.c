@@ -215,9 +215,7 @@ int tl_cmd_train(int argc, char **argv) {
   }
   prov.seed = o.seed;
   file_hash(data, prov.data_hash, sizeof prov.data_hash);
-  size_t k = 0;
-  for (int i = 0; i < argc && k + 2 < sizeof prov.command; i++)
-    k += (size_t)snprintf(prov.command + k, sizeof prov.command - k, "%s%s", i ? " " : "topolearn ", argv[i]);
+  tl_cli_join_command(argc, argv, prov.command, sizeof prov.command);
   prov.created[0] = '\0';
 
   tl_outfile_t mo = {0};

@@ -16,13 +16,15 @@ static void on_signal(int sig) {
   interrupted = 1;
 }
 
-void tl_cli_catch_interrupts(void) {
+void tl_cli_on_signals(void (*handler)(int)) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
+  sa.sa_handler = handler;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 }
+
+void tl_cli_catch_interrupts(void) { tl_cli_on_signals(on_signal); }
 
 int tl_cli_interrupted(void) { return interrupted != 0; }

@@ -39,12 +39,7 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  tl_cli_on_signals(on_signal);
   if (argc < 2) {
     usage(stderr);
     return 2;

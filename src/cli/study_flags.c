@@ -1,6 +1,8 @@
 /* Flags of the study grid, shared by `study` and `reproduce`. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 
@@ -75,4 +77,28 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
   }
 #undef VALUE
   return 1;
+}
+
+int tl_cli_study_progress(void *ctx, const char *study, long done, long total, const char *cell) {
+  tl_cli_study_progress_t *p = ctx;
+  if (tl_cli_interrupted()) return 1;
+  if (!study || p->quiet) return 0;
+  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)time(NULL) - p->start, cell);
+  return 0;
+}
+
+/* Prepares DIR: refuses an existing one unless --force (start over) or --resume. */
+tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err) {
+  struct stat sb;
+  if (stat(dir, &sb) == 0) {
+    if (!S_ISDIR(sb.st_mode)) return tl_error_set(err, TL_ERR_INPUT, "%s: exists and is not a directory", dir);
+    if (!force && !resume)
+      return tl_error_set(err, TL_ERR_INPUT, "%s: exists (use --resume to continue it or --force to start over)", dir);
+    /* --force without --resume starts over: every cell is retrained and overwritten */
+  } else if (resume) {
+    return tl_error_set(err, TL_ERR_INPUT, "%s: nothing to resume (no such directory)", dir);
+  }
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/x", dir);
+  return tl_outfile_make_parents(probe, err);
 }

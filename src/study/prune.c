@@ -65,6 +65,23 @@ static void heat(const tl_model_t *m, const layer_view *lv, const double *v, dou
   }
 }
 
+/* w (R x C) = the top-k part of its SVD U diag(sv) VT. At full rank the original
+ * weights are the reconstruction up to round-off; using them makes full rank equal the
+ * unpruned model exactly. */
+static void keep_top(float *w, const float *orig, const double *U, const double *sv,
+                     const double *VT, int R, int C, int K, int k) {
+  if (k >= K) {
+    memcpy(w, orig, (size_t)R * C * sizeof *w);
+    return;
+  }
+  for (int i = 0; i < R; i++)
+    for (int j = 0; j < C; j++) {
+      double x = 0;
+      for (int q = 0; q < k; q++) x += U[(size_t)i * K + q] * sv[q] * VT[(size_t)q * C + j];
+      w[(size_t)i * C + j] = (float)x;
+    }
+}
+
 tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, tl_summary_t *sum,
                          tl_error *err) {
   const int M = c->nmodels, S = c->seeds, e = c->edge_cells;
@@ -133,18 +150,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       double full_clean = NAN;
       int k_needed = K, nk = 0;
       for (int k = 1; !st; k = k * 2 > K && k < K ? K : k * 2) {
-        /* keep the top k singular values; at full rank the original weights are the
-         * reconstruction up to round-off, and using them makes full rank equal the
-         * unpruned model exactly */
-        if (k < K)
-          for (int i = 0; i < R; i++)
-            for (int j = 0; j < C; j++) {
-              double x = 0;
-              for (int q = 0; q < k; q++) x += U[(size_t)i * K + q] * sv[q] * VT[(size_t)q * C + j];
-              w[(size_t)i * C + j] = (float)x;
-            }
-        else
-          memcpy(w, orig, (size_t)R * C * sizeof *w);
+        keep_top(w, orig, U, sv, VT, R, C, K, k);
         double ac, ad;
         st = tl_study_accuracy(m, clean, 0, 0, &ac, NULL, err);
         if (!st) st = tl_study_accuracy(m, dis, 0, 0, &ad, NULL, err);
@@ -165,13 +171,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         memcpy(w, orig, (size_t)R * C * sizeof *w);
         for (int k = 1; k <= K; k *= 2) {
           double ac;
-          if (k < K)
-            for (int i = 0; i < R; i++)
-              for (int j = 0; j < C; j++) {
-                double x = 0;
-                for (int q = 0; q < k; q++) x += U[(size_t)i * K + q] * sv[q] * VT[(size_t)q * C + j];
-                w[(size_t)i * C + j] = (float)x;
-              }
+          keep_top(w, orig, U, sv, VT, R, C, K, k);
           if ((st = tl_study_accuracy(m, clean, 0, 0, &ac, NULL, err))) break;
           if (ac >= 0.99 * full_clean) {
             k_needed = k;
