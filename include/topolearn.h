@@ -11,5 +11,6 @@
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"
 #include "topolearn/window.h"
+#include "topolearn/arrays.h"
 
 #endif
