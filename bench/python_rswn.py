@@ -14,8 +14,10 @@ One disordered plain-SSH chain (v = 0.5, w = 1, D = 1, seed 1, OBC), three ways:
           exec, dynamic loading of OpenBLAS/HDF5 and JSON printing, which are not the
           core; its wall time is printed too, for reference.
   numpy   the NumPy way: dense H (2L x 2L), numpy.linalg.eigh, Q = V sign(E) V^T,
-          marker with BLAS products; NumPy's OpenBLAS with its default thread count
-          (ours decomposes one chain on one thread, SPEC 6).
+          marker with BLAS products; timed twice: with NumPy's OpenBLAS at its default
+          thread count (all cores), and in a child process with OPENBLAS_NUM_THREADS=1
+          -- the same thread count as ours, which decomposes one chain on one thread
+          (SPEC 6: results independent of the thread count).
 
 Rounds alternate C and Python so that load from other processes hits both alike; each
 side reports the minimum over rounds of its median. Prints the ratios against the
@@ -113,7 +115,20 @@ def median_time(fn, reps):
     return statistics.median(ts), out
 
 
+def numpy_child(threads):
+    """(median time, W) of the NumPy way in a child whose OpenBLAS uses `threads` threads."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), BUILD, "--numpy-only"],
+                         env=env, check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def main():
+    if "--numpy-only" in sys.argv:
+        t = tl.chain(L, hop={0: V, 1: W_HOP}, disorder=D, seed=SEED)
+        med, W = median_time(lambda: numpy_way(t), NUMPY_REPS)
+        print(f"{med!r} {W!r}")
+        return
     t = tl.chain(L, hop={0: V, 1: W_HOP}, disorder=D, seed=SEED)
     with tempfile.TemporaryDirectory() as tmp:
         drv = build_driver(tmp)
@@ -129,6 +144,7 @@ def main():
            "--disorder", str(D), "--L", str(L), "--seed", str(SEED), "--json"]
     cli_wall, _ = median_time(lambda: subprocess.run(cli, check=True, capture_output=True), 5)
     np_med, W_np = median_time(lambda: numpy_way(t), NUMPY_REPS)
+    np1_med, _ = numpy_child(1)
     c_best, py_best = min(c_times), min(py_times)
     print(f"RSWN, disordered plain SSH: L = {L}, v = {V}, w = {W_HOP}, D = {D}, seed {SEED}, OBC")
     print(f"  C core (solver_new+run+marker) : {c_best * 1e3:8.2f} ms  (median of {REPS}, best "
@@ -137,11 +153,14 @@ def main():
           f"{', '.join(f'{x * 1e3:.2f}' for x in py_times)})")
     print(f"  CLI process (winding --json)   : {cli_wall * 1e3:8.2f} ms  (wall, incl. startup "
           f"and printing; reference only)")
-    print(f"  NumPy way (eigh of 2L x 2L H)  : {np_med * 1e3:8.2f} ms  (median of {NUMPY_REPS})")
+    print(f"  NumPy way (eigh of 2L x 2L H)  : {np_med * 1e3:8.2f} ms  (median of {NUMPY_REPS}, "
+          f"OpenBLAS default threads, {os.cpu_count()} cores)")
+    print(f"  NumPy way, 1 thread            : {np1_med * 1e3:8.2f} ms  (OPENBLAS_NUM_THREADS=1)")
     print(f"  W: python {W_py!r}, C {W_c!r} (equal: {W_py == W_c}), numpy {W_np!r} "
           f"(|diff| {abs(W_py - W_np):.1e})")
     print(f"  ratio python / C core = {py_best / c_best:.3f}   (target <= 1.2)")
-    print(f"  ratio numpy / python  = {np_med / py_best:.1f}   (target >= 10)")
+    print(f"  ratio numpy / python  = {np_med / py_best:.1f} (default threads), "
+          f"{np1_med / py_best:.1f} (1 thread, as ours)   (target >= 10)")
 
 
 if __name__ == "__main__":
