@@ -8,7 +8,7 @@ CMAKE_FLAGS += -DTL_WERROR=ON
 endif
 BIN = $(BUILD)/topolearn
 
-.PHONY: deps build run test bench sanitize clean
+.PHONY: deps build run test bench sanitize fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -29,11 +29,27 @@ sanitize: deps
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS on its seed corpus; a crash
+# fails the target and leaves the reproducer in build-fuzz/.
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DTL_FUZZ=ON \
+	  -DTL_TESTS=OFF -DTL_BENCH=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@for f in build-fuzz/tests/fuzz/fuzz_*; do \
+	  name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; work=build-fuzz/corpus-$${name#fuzz_}; \
+	  mkdir -p $$work; echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=build-fuzz/ $$work $$corpus >build-fuzz/$$name.log 2>&1 \
+	    || { tail -30 build-fuzz/$$name.log; exit 1; }; \
+	  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" build-fuzz/$$name.log | tail -1; \
+	done
+
 bench: build
 	bash bench/run_all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
 
 # Installs the library, headers and CLI under PREFIX, and the Python package (plain
 # copy: Debian's system Python refuses pip, PEP 668) into PYTHON_SITE with libpath.txt

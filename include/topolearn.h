@@ -11,6 +11,8 @@
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"
 #include "topolearn/window.h"
+#include "topolearn/baseline.h"
+#include "topolearn/json.h"
 #include "topolearn/arrays.h"
 
 #endif

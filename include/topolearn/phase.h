@@ -7,7 +7,7 @@
 #ifndef TOPOLEARN_PHASE_H
 #define TOPOLEARN_PHASE_H
 
-#include "topolearn/invariant.h"
+#include "topolearn/window.h"
 
 typedef enum { TL_PHASE_VW = 0, TL_PHASE_WD = 1 } tl_phase_mode;
 
@@ -20,13 +20,21 @@ typedef struct {
   int samples;            /* realisations per point (1 when there is no disorder)    */
   uint64_t seed;
   tl_rswn_opts_t rswn;
+  int method;             /* -1 auto (windows from TL_WINDOW_AUTO_MIN_L), 0 full, 1 window */
+  tl_window_opts_t window;
 } tl_phase_params_t;
+
+/* Defaults for everything but the grid: method auto, window buffers up to 256 cells
+ * (a point at the transition then reports its error estimate instead of running an
+ * ever larger SVD). */
+void tl_phase_params_default(tl_phase_params_t *p);
 
 typedef struct {
   double v, w, D;         /* the point                                               */
   double W_mean, W_std;   /* over the realisations (std 0 for one sample)             */
   double frac_ambiguous;  /* fraction of realisations with |W - round W| > delta      */
   double W_kspace;        /* k-space winding of the clean chain, NaN where undefined */
+  double W_error;         /* mean windowed error estimate (0 when computed in full)  */
   int samples;
 } tl_phase_point_t;
 

@@ -20,7 +20,29 @@ tl_status tl_plot_heatmap(const char *csv_path, const char *png_path, int xcol, 
                           int zcol, const char *xlabel, const char *ylabel, const char *zlabel,
                           const char *title, double zlo, double zhi, int force, tl_error *err);
 
-/* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace. */
+/* One curve of a line plot: columns (1-based) of a CSV with a header; lo/hi > 0 draw a
+ * shaded band between those columns (e.g. interquartile range) under the curve. */
+typedef struct {
+  const char *csv;
+  int x, y, lo, hi;
+  const char *label;
+} tl_plot_series_t;
+
+typedef struct {
+  const char *title, *xlabel, *ylabel;
+  int logx, logy;
+  double ymin, ymax; /* NAN: automatic */
+} tl_plot_axes_t;
+
+tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, int n,
+                        const tl_plot_axes_t *axes, int force, tl_error *err);
+
+/* Grouped bars: one group per CSV row (label in label_col), one bar per value column. */
+tl_status tl_plot_bars(const char *csv_path, const char *png_path, int label_col,
+                       const int *value_cols, const char *const *value_labels, int n,
+                       const tl_plot_axes_t *axes, int force, tl_error *err);
+
+/* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace,W_error. */
 tl_status tl_phase_write_csv(const char *path, const tl_phase_params_t *p,
                              const tl_phase_point_t *pts, int force, tl_error *err);
 

@@ -18,10 +18,11 @@ static void usage(FILE *out) {
           "  --n N               points per axis (default 41); --nx/--ny set one axis\n"
           "  --samples S         disorder realisations per point (default 20)\n"
           "  --threads T         OpenMP threads (default: all cores)\n"
+          "  --method M          full|window|auto (auto: windowed RSWN from L = %d)\n"
           "  --out PREFIX        output prefix (default phase-diagram)\n"
           "  --force             overwrite existing outputs\n"
           "chain flags (v is fixed by --v in the wD grid; other ranges via --hop):\n" TL_CLI_FAMILY_HELP,
-          64);
+          TL_WINDOW_AUTO_MIN_L, 64);
 }
 
 static int fail(tl_error *err) { return tl_cli_fail("phase-diagram", err); }
@@ -31,8 +32,7 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   tl_cli_family_t cf;
   tl_cli_family_init(&cf, 64);
   tl_phase_params_t p;
-  memset(&p, 0, sizeof p);
-  p.mode = TL_PHASE_VW;
+  tl_phase_params_default(&p);
   p.x_lo = 0, p.x_hi = 2, p.y_lo = 0, p.y_hi = 2;
   double D_lo = 0, D_hi = 4, v_lo = 0, v_hi = 2, w_lo = 0, w_hi = 2;
   long nx = 41, ny = 41, samples = 20, threads = 0;
@@ -80,6 +80,15 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
     } else if (!strcmp(a, "--out")) {
       VALUE();
       prefix = v;
+    } else if (!strcmp(a, "--method")) {
+      VALUE();
+      if (!strcmp(v, "auto")) p.method = -1;
+      else if (!strcmp(v, "full")) p.method = 0;
+      else if (!strcmp(v, "window")) p.method = 1;
+      else {
+        tl_error_set(&err, TL_ERR_INPUT, "--method: '%s' is unknown (expected full, window or auto)", v);
+        return fail(&err);
+      }
     } else if (!strcmp(a, "--force")) {
       force = 1;
     } else {

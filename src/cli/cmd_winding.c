@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "topolearn/json.h"
 
 static const char *path_name(tl_path p) {
   switch (p) {
@@ -52,21 +53,31 @@ typedef struct {
 
 static void print_json(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path,
                        const method_info *mi, const double *marker) {
-  printf("{\"L\": %d, \"r_min\": %d, \"r_max\": %d, \"boundary\": \"%s\", ", c->L, c->r_min,
-         c->r_max, c->boundary == TL_PBC ? "pbc" : "obc");
-  printf("\"W\": %.17g, \"W_kspace\": ", r->W);
-  if (kdef) printf("%d", kw);
-  else printf("null");
-  printf(", \"label\": %d, \"ambiguous\": %s, \"chiral\": %s, \"bulk_start\": %d, "
-         "\"bulk_cells\": %d, \"method\": \"%s\", \"W_error\": %.3g, \"buffer_max\": %d, "
-         "\"path\": \"%s\", \"local_marker\": [",
-         r->label, r->ambiguous ? "true" : "false", r->chiral ? "true" : "false", r->bulk_start,
-         r->bulk_cells, mi->method, mi->W_error, mi->buffer_max, path_name(path));
-  for (int n = 0; n < c->L; n++) { /* NaN (not computed by windows) prints as null */
-    if (isnan(marker[n])) printf("%snull", n ? ", " : "");
-    else printf("%s%.17g", n ? ", " : "", marker[n]);
-  }
-  printf("]}\n");
+  tl_json_t j;
+  tl_json_init(&j, stdout, 0);
+  tl_json_object(&j);
+  tl_json_kv_int(&j, "L", c->L);
+  tl_json_kv_int(&j, "r_min", c->r_min);
+  tl_json_kv_int(&j, "r_max", c->r_max);
+  tl_json_kv_string(&j, "boundary", c->boundary == TL_PBC ? "pbc" : "obc");
+  tl_json_kv_number(&j, "W", r->W);
+  tl_json_key(&j, "W_kspace");
+  if (kdef) tl_json_int(&j, kw);
+  else tl_json_null(&j);
+  tl_json_kv_int(&j, "label", r->label);
+  tl_json_kv_bool(&j, "ambiguous", r->ambiguous);
+  tl_json_kv_bool(&j, "chiral", r->chiral);
+  tl_json_kv_int(&j, "bulk_start", r->bulk_start);
+  tl_json_kv_int(&j, "bulk_cells", r->bulk_cells);
+  tl_json_kv_string(&j, "method", mi->method);
+  tl_json_kv_number(&j, "W_error", mi->W_error);
+  tl_json_kv_int(&j, "buffer_max", mi->buffer_max);
+  tl_json_kv_string(&j, "path", path_name(path));
+  tl_json_key(&j, "local_marker"); /* NaN (not computed by windows) is written as null */
+  tl_json_array(&j);
+  for (int n = 0; n < c->L; n++) tl_json_number(&j, marker[n]);
+  tl_json_end(&j);
+  tl_json_end(&j);
 }
 
 static void print_human(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kdef, tl_path path,

@@ -5,6 +5,17 @@
 
 #include "topolearn/phase.h"
 
+void tl_phase_params_default(tl_phase_params_t *p) {
+  memset(p, 0, sizeof *p);
+  p->mode = TL_PHASE_VW;
+  p->nx = p->ny = 1;
+  p->samples = 1;
+  p->method = -1;
+  tl_rswn_opts_default(&p->rswn);
+  tl_window_opts_default(&p->window);
+  p->window.buffer_limit = 256;
+}
+
 tl_status tl_phase_params_validate(const tl_phase_params_t *p, tl_error *err) {
   if (p->mode != TL_PHASE_VW && p->mode != TL_PHASE_WD)
     return tl_error_set(err, TL_ERR_INPUT, "unknown phase-diagram mode %d", (int)p->mode);
@@ -22,7 +33,12 @@ tl_status tl_phase_params_validate(const tl_phase_params_t *p, tl_error *err) {
     return tl_error_set(err, TL_ERR_INPUT, "grid ranges must be finite with lo <= hi");
   if (p->mode == TL_PHASE_WD && p->y_lo < 0)
     return tl_error_set(err, TL_ERR_INPUT, "disorder range starts at %g (expected >= 0)", p->y_lo);
+  if (p->method < -1 || p->method > 1)
+    return tl_error_set(err, TL_ERR_INPUT, "unknown phase-diagram method %d", p->method);
+  if (p->method == 1 && p->base.onsite > 0)
+    return tl_error_set(err, TL_ERR_INPUT, "windowed RSWN needs chiral chains (no on-site disorder)");
   tl_status st = tl_family_validate(&p->base, err);
+  if (!st) st = tl_window_opts_validate(&p->window, err);
   return st ? st : tl_rswn_opts_validate(&p->rswn, err);
 }
 
@@ -59,10 +75,13 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
   point_family(p, p->nx - 1, p->ny - 1, &corner);
   const int S = has_disorder(&p->base) || has_disorder(&corner) ? p->samples : 1;
   const long npts = (long)p->nx * p->ny, total = npts * S;
-  double *W = tl_malloc((size_t)total * sizeof *W);
+  const int windowed = p->method == 1 || (p->method == -1 && p->base.onsite == 0 &&
+                                           p->base.L >= TL_WINDOW_AUTO_MIN_L);
+  double *W = tl_malloc((size_t)total * sizeof *W), *Werr = tl_calloc((size_t)total, sizeof *Werr);
   unsigned char *amb = tl_malloc((size_t)total);
-  if (!W || !amb) {
+  if (!W || !amb || !Werr) {
     tl_free(W);
+    tl_free(Werr);
     tl_free(amb);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %ld realisations", total);
   }
@@ -75,7 +94,10 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
     tl_solver_t *s = NULL;
     tl_chain_t *c = NULL;
     tl_error e = {0};
-    tl_status mine = tl_solver_new(&s, p->base.L, p->base.r_min, p->base.r_max, p->base.boundary, &e);
+    /* Windows bring their own small workspaces; an L x L solver is only for full runs. */
+    tl_status mine = windowed ? TL_OK
+                              : tl_solver_new(&s, p->base.L, p->base.r_min, p->base.r_max,
+                                              p->base.boundary, &e);
     if (!mine) mine = tl_chain_new(&c, p->base.L, p->base.r_min, p->base.r_max, p->base.boundary, &e);
 #pragma omp for schedule(dynamic, 1)
     for (long i = 0; i < total; i++) {
@@ -89,10 +111,17 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
       tl_rng_t rng;
       tl_rng_init(&rng, p->seed, (uint64_t)i);
       mine = tl_chain_realise(c, &f, &rng, &e);
-      if (!mine) mine = tl_solver_run(s, c, TL_PATH_AUTO, &e);
+      tl_rswn_t r;
+      if (!mine && windowed) {
+        tl_window_result_t wr;
+        mine = tl_rswn_windowed(c, &p->rswn, &p->window, &wr, NULL, &e);
+        r = wr.rswn;
+        Werr[i] = wr.W_error;
+      } else if (!mine) {
+        mine = tl_solver_run(s, c, TL_PATH_AUTO, &e);
+        if (!mine) tl_rswn_from_qab(s->qab, c->L, c->boundary, &p->rswn, &r, NULL);
+      }
       if (!mine) {
-        tl_rswn_t r;
-        tl_rswn_from_qab(s->qab, c->L, c->boundary, &p->rswn, &r, NULL);
         W[i] = r.W;
         amb[i] = (unsigned char)r.ambiguous;
       }
@@ -116,6 +145,7 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
   if (shared) {
     if (err) *err = first;
     tl_free(W);
+    tl_free(Werr);
     tl_free(amb);
     return shared;
   }
@@ -129,12 +159,14 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
     o->w = f.t[k0 + 1];
     o->D = f.disorder[0];
     const int ns = has_disorder(&f) ? S : 1;
-    double sum = 0, sum2 = 0, na = 0;
+    double sum = 0, sum2 = 0, na = 0, esum = 0;
     for (int sidx = 0; sidx < ns; sidx++) {
       double x = W[pt * S + sidx];
       sum += x;
       na += amb[pt * S + sidx];
+      esum += Werr[pt * S + sidx];
     }
+    o->W_error = esum / ns;
     o->W_mean = sum / ns;
     for (int sidx = 0; sidx < ns; sidx++) {
       double d = W[pt * S + sidx] - o->W_mean;
@@ -148,6 +180,7 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
     o->W_kspace = kd ? kw : NAN;
   }
   tl_free(W);
+  tl_free(Werr);
   tl_free(amb);
   return TL_OK;
 }

@@ -4,7 +4,7 @@
 
 expect_ok "$TL_BIN" phase-diagram --L 40 --n 5 --out "$TMP/pd"
 [ -s "$TMP/pd.csv" ] || fail "no CSV"
-[ "$(head -1 "$TMP/pd.csv")" = "v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace" ] || fail "CSV header"
+[ "$(head -1 "$TMP/pd.csv")" = "v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace,W_error" ] || fail "CSV header"
 [ "$(wc -l <"$TMP/pd.csv")" = 26 ] || fail "CSV rows"
 # every gapped clean point: round(W) equals the k-space winding
 /usr/bin/python3 - "$TMP/pd.csv" <<'PY' || fail "phase diagram disagrees with k-space winding"
@@ -23,6 +23,17 @@ fi
 expect_ok env OMP_NUM_THREADS=1 "$TL_BIN" phase-diagram --grid wD --L 30 --n 4 --samples 3 --out "$TMP/t1"
 expect_ok env OMP_NUM_THREADS=2 "$TL_BIN" phase-diagram --grid wD --L 30 --n 4 --samples 3 --out "$TMP/t2"
 cmp -s "$TMP/t1.csv" "$TMP/t2.csv" || fail "CSV differs between 1 and 2 threads"
+
+# Long chains go through windows: same W as the full path within the reported estimate.
+expect_ok "$TL_BIN" phase-diagram --L 2400 --n 2 --v-range 0.3:0.5 --w-range 1:1.2 --method window --out "$TMP/win"
+expect_ok "$TL_BIN" phase-diagram --L 2400 --n 2 --v-range 0.3:0.5 --w-range 1:1.2 --method full --out "$TMP/full"
+/usr/bin/python3 - "$TMP/win.csv" "$TMP/full.csv" <<'PY' || fail "windowed phase diagram differs from the full one"
+import csv, sys
+win = list(csv.DictReader(open(sys.argv[1]))); full = list(csv.DictReader(open(sys.argv[2])))
+ok = len(win) == 4 and all(abs(float(a["W_mean"]) - float(b["W_mean"])) <= float(a["W_error"]) + 1e-12
+                           and float(b["W_error"]) == 0 for a, b in zip(win, full))
+sys.exit(0 if ok else 1)
+PY
 
 # Existing outputs are kept without --force; bad values leave nothing behind.
 expect_error 2 "exists \(use --force" "$TL_BIN" phase-diagram --L 40 --n 5 --out "$TMP/pd"
