@@ -2,6 +2,7 @@
 each entry point, and of an error path, stays within a small slack of its value after
 a warm-up. A leak of one L = 32 solver workspace per call (~30 kB) would show as
 ~300 MB; the slack (4 MiB) covers allocator and interpreter noise, not leaks."""
+import os
 import unittest
 
 import numpy as np
@@ -20,6 +21,7 @@ def rss_kb():
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
+@unittest.skipIf(os.environ.get("TL_SANITIZED"), "RSS is meaningless under ASan's quarantine")
 class TestMemory(unittest.TestCase):
     def run_calls(self, name, fn):
         for _ in range(500):  # warm-up: allocator pools, interpreter caches
