@@ -43,7 +43,8 @@ tl_status tl_arrays_chain(int L, int r_min, int r_max, const double *t_mean,
  * defaults). res (not NULL) receives W, label, ambiguity, chirality, bulk window and,
  * for windows, the error estimate (res->full = 1 and W_error = 0 for the full method).
  * marker: NULL or L values; windows leave NaN outside the bulk. *path_used (may be
- * NULL) receives the solver path of the full method (TL_PATH_AUTO for windows). */
+ * NULL) receives the solver path of the full method; TL_PATH_AUTO when the windowed
+ * method ran (also when it fell back to one full decomposition, res->full = 1). */
 tl_status tl_arrays_rswn(const double *t, int L, int r_min, int r_max, tl_boundary bc,
                          const double *onsite, const tl_rswn_opts_t *opts, tl_path path,
                          tl_method method, const tl_window_opts_t *wo,

@@ -50,7 +50,19 @@ else
   fail "pip install ./python into a venv failed: $(tail -5 "$TMP/pip.log")"
 fi
 
-# 3. Discovery without TOPOLEARN_LIB: libpath.txt (written by make install), then
+# 3. The examples still run (small sizes); the training loop only with PyTorch installed.
+expect_ok "$PY" "$TL_SRC/examples/phase_diagram.py" --L 24 --n 9 --out "$TMP/pd"
+grep -q "equals the k-space winding at \([0-9]*\)/\1 gapped points" "$TMP/out" ||
+  fail "phase_diagram.py: $(cat "$TMP/out")"
+[ -s "$TMP/pd/phase_diagram.csv" ] || fail "phase_diagram.py wrote no CSV"
+if "$PY" -c "import torch" 2>/dev/null; then
+  expect_ok "$PY" "$TL_SRC/examples/train_torch.py" --n 300 --L 16 --epochs 3
+  grep -q "^test accuracy: " "$TMP/out" || fail "train_torch.py: $(cat "$TMP/out")"
+else
+  echo "python: PyTorch not installed: examples/train_torch.py not run"
+fi
+
+# 4. Discovery without TOPOLEARN_LIB: libpath.txt (written by make install), then
 # ../build/libtopolearn.so relative to the package; neither -> ImportError.
 mkdir -p "$TMP/tree/python" "$TMP/tree/build"
 cp -r "$TL_SRC/python/topolearn" "$TMP/tree/python/"
