@@ -7,6 +7,8 @@
 #include "topolearn/chain.h"
 #include "topolearn/invariant.h"
 #include "topolearn/nn.h"
+#include "topolearn/model.h"
+#include "topolearn/train.h"
 #include "topolearn/hopfile.h"
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"

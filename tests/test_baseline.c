@@ -40,7 +40,12 @@ static int edge_modes(const tl_chain_t *c) {
   assert_int_equal(tl_solver_run(s, c, TL_PATH_AUTO, &err), TL_OK);
   tl_edge_opts_t o;
   tl_edge_opts_default(&o, c->L);
-  int n = tl_baseline_edge_modes(s, &o);
+  double *E = malloc(2 * c->L * sizeof *E), *psi = malloc(2 * (size_t)c->L * c->L * sizeof *psi);
+  tl_solver_energies(s, E);
+  tl_solver_eigvecs(s, psi);
+  int n = tl_baseline_edge_modes(E, psi, c->L, &o);
+  free(E);
+  free(psi);
   tl_solver_free(s);
   return n;
 }

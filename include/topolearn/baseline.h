@@ -25,7 +25,10 @@ typedef struct {
 
 void tl_edge_opts_default(tl_edge_opts_t *o, int L);
 
-/* Number of edge-localised near-zero modes of the solver's last chiral run. */
-int tl_baseline_edge_modes(const tl_solver_t *solver, const tl_edge_opts_t *o);
+/* Number of edge-localised near-zero modes among the L positive-energy states of a
+ * chain in the data-set layout: energies (2L, ascending) and psi (L x 2L, rows =
+ * states ascending in energy, site order 2n + a). */
+int tl_baseline_edge_modes(const double *energies, const double *psi, int L,
+                           const tl_edge_opts_t *o);
 
 #endif

@@ -103,6 +103,7 @@ tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const
     char *s = NULL;
     hid_t mt = H5Tcopy(H5T_C_S1);
     H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 does not convert ASCII <-> UTF-8 */
     if (H5Aread(a, mt, &s) < 0 || !s) {
       st = tl_error_set(err, TL_ERR_INPUT, "%s: cannot read attribute '%s'", path, name);
     } else {
@@ -116,6 +117,7 @@ tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const
     if (sz >= sizeof buf) sz = sizeof buf - 1;
     hid_t mt = H5Tcopy(H5T_C_S1);
     H5Tset_size(mt, sz + 1);
+    H5Tset_cset(mt, H5Tget_cset(ft));
     if (H5Aread(a, mt, buf) < 0) st = tl_error_set(err, TL_ERR_INPUT, "%s: cannot read attribute '%s'", path, name);
     else {
       buf[sz] = '\0';
@@ -147,6 +149,100 @@ tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int
   H5Sclose(ms);
   H5Sclose(fs);
   H5Dclose(d);
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
+                        path, name);
+  return TL_OK;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+static tl_status write_attr(hid_t loc, const char *path, const char *obj, const char *name,
+                            hid_t ftype, hid_t mtype, const void *value, tl_error *err) {
+  if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) > 0)
+    H5Adelete_by_name(loc, obj, name, H5P_DEFAULT);
+  hid_t sp = H5Screate(H5S_SCALAR);
+  hid_t a = sp >= 0 ? H5Acreate_by_name(loc, obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT,
+                                        H5P_DEFAULT) : -1;
+  herr_t rc = a >= 0 ? H5Awrite(a, mtype, value) : -1;
+  if (a >= 0) H5Aclose(a);
+  if (sp >= 0) H5Sclose(sp);
+  if (rc < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot write attribute '%s'", path, name);
+  return TL_OK;
+}
+
+tl_status tl_h5_write_attr_int(hid_t loc, const char *path, const char *obj, const char *name,
+                               long value, tl_error *err) {
+  long long v = value;
+  return write_attr(loc, path, obj, name, H5T_STD_I64LE, H5T_NATIVE_LLONG, &v, err);
+}
+
+tl_status tl_h5_write_attr_double(hid_t loc, const char *path, const char *obj,
+                                  const char *name, double value, tl_error *err) {
+  return write_attr(loc, path, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, err);
+}
+
+/* Variable-length UTF-8 strings, what h5py writes and reads as str. */
+tl_status tl_h5_write_attr_string(hid_t loc, const char *path, const char *obj,
+                                  const char *name, const char *value, tl_error *err) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  const char *v = value ? value : "";
+  tl_status st = write_attr(loc, path, obj, name, t, t, &v, err);
+  H5Tclose(t);
+  return st;
+}
+
+tl_status tl_h5_make_group(hid_t loc, const char *path, const char *name, tl_error *err) {
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t g = H5Gcreate2(loc, name, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Pclose(lcpl);
+  if (g < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot create group '%s'", path, name);
+  H5Gclose(g);
+  return TL_OK;
+}
+
+tl_status tl_h5_write_floats(hid_t loc, const char *path, const char *name, int rank,
+                             const hsize_t *dims, const float *data, tl_error *err) {
+  hid_t sp = H5Screate_simple(rank, dims, NULL);
+  hid_t d = sp >= 0 ? H5Dcreate2(loc, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, H5P_DEFAULT,
+                                 H5P_DEFAULT) : -1;
+  herr_t rc = d >= 0 ? H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : -1;
+  if (d >= 0) H5Dclose(d);
+  if (sp >= 0) H5Sclose(sp);
+  if (rc < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot write dataset '%s'", path, name);
+  return TL_OK;
+}
+
+tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int rank,
+                            const hsize_t *dims, float *out, tl_error *err) {
+  int r;
+  hsize_t got[8];
+  tl_status st = tl_h5_dims(loc, path, name, &r, got, err);
+  if (st) return st;
+  int same = r == rank;
+  for (int i = 0; same && i < rank; i++) same = got[i] == dims[i];
+  if (!same) {
+    char want[64] = "", have[64] = "";
+    for (int i = 0; i < rank; i++)
+      snprintf(want + strlen(want), sizeof want - strlen(want), "%s%llu", i ? " x " : "",
+               (unsigned long long)dims[i]);
+    for (int i = 0; i < r; i++)
+      snprintf(have + strlen(have), sizeof have - strlen(have), "%s%llu", i ? " x " : "",
+               (unsigned long long)got[i]);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' has shape %s (expected %s)", path,
+                        name, r ? have : "scalar", want);
+  }
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  hid_t ft = d >= 0 ? H5Dget_type(d) : -1;
+  const int is_float = ft >= 0 && H5Tget_class(ft) == H5T_FLOAT;
+  if (ft >= 0) H5Tclose(ft);
+  herr_t rc = is_float ? H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) : -1;
+  if (d >= 0) H5Dclose(d);
+  if (!is_float)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' is not floating point", path, name);
   if (rc < 0)
     return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
                         path, name);

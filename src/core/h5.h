@@ -32,4 +32,28 @@ tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int
                              const hsize_t *start, const hsize_t *count, double *out,
                              tl_error *err);
 
+/* ---- writing (models) ---- */
+
+/* Attribute name of object obj (e.g. "/" or "params/K") under loc, created or
+ * replaced; fails naming path and the attribute. */
+tl_status tl_h5_write_attr_int(hid_t loc, const char *path, const char *obj, const char *name,
+                               long value, tl_error *err);
+tl_status tl_h5_write_attr_double(hid_t loc, const char *path, const char *obj,
+                                  const char *name, double value, tl_error *err);
+tl_status tl_h5_write_attr_string(hid_t loc, const char *path, const char *obj,
+                                  const char *name, const char *value, tl_error *err);
+
+/* Group name under loc (intermediate groups created); fails naming path:name. */
+tl_status tl_h5_make_group(hid_t loc, const char *path, const char *name, tl_error *err);
+
+/* float32 dataset of the given rank and dims (contiguous, little-endian IEEE). */
+tl_status tl_h5_write_floats(hid_t loc, const char *path, const char *name, int rank,
+                             const hsize_t *dims, const float *data, tl_error *err);
+
+/* Reads a whole floating-point dataset into out as float after checking that its rank
+ * and dims are exactly the expected ones (one line naming the dataset and both
+ * shapes otherwise). */
+tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int rank,
+                            const hsize_t *dims, float *out, tl_error *err);
+
 #endif

@@ -1,7 +1,6 @@
 /* Non-learned baselines: log-hopping rule and edge-state indicator (topolearn/baseline.h). */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "topolearn/baseline.h"
 
@@ -37,32 +36,31 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Share of sum_i x[i*stride]^2 that sits within e cells of either end. */
-static double edge_share(const double *x, size_t stride, int L, int e) {
+/* Share of the weight of sublattice a of state psi (2L sites) within e cells of an end. */
+static double edge_share(const double *psi, int a, int L, int e) {
   double all = 0, edge = 0;
   for (int n = 0; n < L; n++) {
-    double a = x[(size_t)n * stride] * x[(size_t)n * stride];
-    all += a;
-    if (n < e || n >= L - e) edge += a;
+    double w = psi[2 * n + a] * psi[2 * n + a];
+    all += w;
+    if (n < e || n >= L - e) edge += w;
   }
   return all > 0 ? edge / all : 0;
 }
 
-int tl_baseline_edge_modes(const tl_solver_t *s, const tl_edge_opts_t *o) {
-  const int L = s->L;
-  if (s->path == TL_PATH_FULL_H || L < 2) return 0;
-  /* median singular value: s is descending, so the middle entry */
-  double *sorted = tl_malloc((size_t)L * sizeof *sorted);
-  if (!sorted) return 0;
-  memcpy(sorted, s->s, (size_t)L * sizeof *sorted);
-  qsort(sorted, (size_t)L, sizeof *sorted, cmp_double);
-  const double median = sorted[L / 2];
-  tl_free(sorted);
+int tl_baseline_edge_modes(const double *energies, const double *psi, int L,
+                           const tl_edge_opts_t *o) {
+  if (L < 2) return 0;
+  double *pos = tl_malloc((size_t)L * sizeof *pos);
+  if (!pos) return 0;
+  for (int j = 0; j < L; j++) pos[j] = fabs(energies[L + j]);
+  qsort(pos, (size_t)L, sizeof *pos, cmp_double);
+  const double median = pos[L / 2];
+  tl_free(pos);
   int count = 0;
-  for (int j = L - 1; j >= 0 && s->s[j] < o->zero_ratio * median; j--) {
-    double wu = edge_share(s->u + (size_t)j * L, 1, L, o->edge_cells);
-    double wv = edge_share(s->vt + j, (size_t)L, L, o->edge_cells);
-    count += wu >= o->edge_weight && wv >= o->edge_weight;
+  for (int j = 0; j < L && fabs(energies[L + j]) < o->zero_ratio * median; j++) {
+    const double *state = psi + (size_t)j * 2 * L;
+    count += edge_share(state, 0, L, o->edge_cells) >= o->edge_weight &&
+             edge_share(state, 1, L, o->edge_cells) >= o->edge_weight;
   }
   return count;
 }

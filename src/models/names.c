@@ -1,0 +1,86 @@
+/* Names of model kinds, inputs, activations and inits, and the parsers the CLI uses
+ * for --model, --input, --act, --init and --hidden/--channels. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topolearn/model.h"
+
+static const char *const KINDS[] = {"topo", "sym", "mlp", "cnn"};
+static const char *const INPUTS[] = {"eigvec", "hopping", "qab"};
+static const char *const ACTS[] = {"relu", "tanh", "square"};
+static const char *const INITS[] = {"random", "exact", "exact+noise"};
+
+#define NAME_OF(tab, i) ((unsigned)(i) < sizeof tab / sizeof *tab ? tab[i] : "?")
+const char *tl_model_kind_name(tl_model_kind k) { return NAME_OF(KINDS, k); }
+const char *tl_model_input_name(tl_model_input i) { return NAME_OF(INPUTS, i); }
+const char *tl_model_act_name(tl_model_act a) { return NAME_OF(ACTS, a); }
+const char *tl_model_init_name(tl_model_init i) { return NAME_OF(INITS, i); }
+
+static int lookup(const char *s, const char *const *tab, int n) {
+  for (int i = 0; s && i < n; i++)
+    if (!strcmp(s, tab[i])) return i;
+  return -1;
+}
+
+tl_status tl_model_kind_from_name(const char *s, tl_model_kind *k, tl_error *err) {
+  int i = lookup(s, KINDS, 4);
+  if (i < 0) return tl_error_set(err, TL_ERR_INPUT, "--model %s: unknown (expected topo|sym|mlp|cnn)", s ? s : "");
+  *k = (tl_model_kind)i;
+  return TL_OK;
+}
+
+tl_status tl_model_input_from_name(const char *s, tl_model_input *in, tl_error *err) {
+  int i = lookup(s, INPUTS, 3);
+  if (i < 0) return tl_error_set(err, TL_ERR_INPUT, "--input %s: unknown (expected eigvec|hopping|qab)", s ? s : "");
+  *in = (tl_model_input)i;
+  return TL_OK;
+}
+
+tl_status tl_model_act_from_name(const char *s, tl_model_act *a, tl_error *err) {
+  int i = lookup(s, ACTS, 3);
+  if (i < 0) return tl_error_set(err, TL_ERR_INPUT, "--act %s: unknown (expected relu|tanh|square)", s ? s : "");
+  *a = (tl_model_act)i;
+  return TL_OK;
+}
+
+tl_status tl_model_init_parse(const char *s, tl_model_init *in, double *sigma, tl_error *err) {
+  *sigma = 0;
+  if (s && !strcmp(s, "random")) return *in = TL_INIT_RANDOM, TL_OK;
+  if (s && !strcmp(s, "exact")) return *in = TL_INIT_EXACT, TL_OK;
+  const char *pre = "exact+noise:";
+  if (s && !strncmp(s, pre, strlen(pre))) {
+    const char *v = s + strlen(pre);
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (*v && !*end && !errno && isfinite(x) && x > 0) {
+      *in = TL_INIT_EXACT_NOISE;
+      *sigma = x;
+      return TL_OK;
+    }
+    return tl_error_set(err, TL_ERR_INPUT, "--init %s: noise '%s' (expected a number > 0)", s, v);
+  }
+  return tl_error_set(err, TL_ERR_INPUT, "--init %s: unknown (expected exact|random|exact+noise:SIGMA)",
+                      s ? s : "");
+}
+
+tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err) {
+  *n = 0;
+  const char *p = s ? s : "";
+  while (1) {
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (end == p || errno || v < 1 || v > 65536 || (*end && *end != ','))
+      return tl_error_set(err, TL_ERR_INPUT, "layer widths '%s': expected positive integers "
+                          "separated by commas, e.g. 64,64", s ? s : "");
+    if (*n == TL_MODEL_MAX_LAYERS)
+      return tl_error_set(err, TL_ERR_INPUT, "layer widths '%s': more than %d layers", s,
+                          TL_MODEL_MAX_LAYERS);
+    w[(*n)++] = (int)v;
+    if (!*end) return TL_OK;
+    p = end + 1;
+  }
+}

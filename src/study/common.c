@@ -1,0 +1,267 @@
+/* Shared study machinery: paths, cell files, accuracies, training one cell with its
+ * learning curve, topo cosines, quartiles. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "study/study_internal.h"
+#include "topolearn/outfile.h"
+
+tl_status tl_study_path(const tl_study_config_t *c, const char *sub, const char *name, char *buf,
+                        size_t cap, tl_error *err) {
+  int n = snprintf(buf, cap, "%s/%s/%s", c->out_dir, sub, name);
+  if (n < 0 || (size_t)n >= cap) return tl_error_set(err, TL_ERR_INPUT, "%s/%s: path too long", c->out_dir, sub);
+  return tl_outfile_make_parents(buf, err);
+}
+
+int tl_study_tick(const tl_study_hooks_t *h, const char *study, long done, long total,
+                  const char *cell) {
+  return h && h->fn ? h->fn(h->ctx, study, done, total, cell) : 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+void tl_quartiles(double *x, int n, double *q25, double *median, double *q75) {
+  qsort(x, (size_t)n, sizeof *x, cmp_double);
+  /* linear interpolation between order statistics (numpy's default) */
+  double *q[3] = {q25, median, q75};
+  const double p[3] = {0.25, 0.5, 0.75};
+  for (int i = 0; i < 3; i++) {
+    double pos = p[i] * (n - 1);
+    int lo = (int)floor(pos);
+    int hi = lo + 1 < n ? lo + 1 : lo;
+    *q[i] = x[lo] + (pos - lo) * (x[hi] - x[lo]);
+  }
+}
+
+tl_status tl_cell_write(const char *path, const char *const *keys, const double *vals, int n,
+                        tl_error *err) {
+  tl_outfile_t o;
+  tl_status st = tl_outfile_begin(&o, path, 1, 1, err);
+  if (st) return st;
+  for (int i = 0; i < n; i++) fprintf(o.fp, "%s,%.17g\n", keys[i], vals[i]);
+  return tl_outfile_commit(&o, err);
+}
+
+tl_status tl_cell_read(const char *path, const char *const *keys, double *vals, int n,
+                       tl_error *err) {
+  FILE *fp = fopen(path, "r");
+  if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
+  for (int i = 0; i < n; i++) vals[i] = NAN;
+  char line[512];
+  int found = 0;
+  while (fgets(line, sizeof line, fp)) {
+    char *comma = strchr(line, ',');
+    if (!comma) continue;
+    *comma = '\0';
+    for (int i = 0; i < n; i++)
+      if (!strcmp(line, keys[i])) {
+        vals[i] = strtod(comma + 1, NULL);
+        found++;
+      }
+  }
+  fclose(fp);
+  if (found < n) return tl_error_set(err, TL_ERR_INPUT, "%s: incomplete cell file (%d of %d keys)", path, found, n);
+  return TL_OK;
+}
+
+tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gauge_flip,
+                            int any_integer, double *acc, double *W_max, tl_error *err) {
+  tl_eval_opts_t eo;
+  tl_eval_opts_default(&eo);
+  eo.gauge_flip = gauge_flip;
+  eo.gauge_seed = 0x9a09e;
+  eo.any_integer = any_integer;
+  tl_eval_t r;
+  tl_status st = tl_model_eval(m, s, &eo, NULL, NULL, &r, err);
+  if (st) return st;
+  *acc = r.accuracy;
+  if (W_max) *W_max = r.W_max;
+  tl_eval_free(&r);
+  return TL_OK;
+}
+
+void tl_topo_cosines(const tl_model_t *m, double *cos_lambda, double *cos_K) {
+  *cos_lambda = *cos_K = NAN;
+  if (m->hp.kind != TL_MODEL_TOPO) return;
+  tl_nn_params_t *p = m->params;
+  int il = tl_nn_params_find(p, "lambda"), ik = tl_nn_params_find(p, "K");
+  if (il < 0 || ik < 0) return;
+  const float *lam = p->param + p->tensor[il].offset, *K = p->param + p->tensor[ik].offset;
+  const int L = m->L;
+  double dot = 0, nn = 0;
+  for (int j = 0; j < (int)p->tensor[il].size; j++) {
+    dot += 2.0 * lam[j];
+    nn += (double)lam[j] * lam[j];
+  }
+  *cos_lambda = nn > 0 ? dot / (sqrt(nn) * 2.0 * sqrt((double)p->tensor[il].size)) : 0;
+  /* K_exact[n, m] = -(m - n)/L' on bulk rows (SPEC 1.4); cosine is scale-free. */
+  double kd = 0, kk = 0, ee = 0;
+  for (int n = m->bulk_start; n < m->bulk_start + m->bulk_cells; n++)
+    for (int mm = 0; mm < L; mm++) {
+      int d = mm - n;
+      if (m->hp.boundary == TL_PBC) {
+        if (d > L / 2) d -= L;
+        else if (d <= -(L + 1) / 2) d += L;
+      }
+      double e = -(double)d / m->bulk_cells;
+      kd += e * K[(size_t)n * L + mm];
+      ee += e * e;
+    }
+  for (size_t i = 0; i < (size_t)L * L; i++) kk += (double)K[i] * K[i];
+  *cos_K = kk > 0 && ee > 0 ? kd / sqrt(kk * ee) : 0;
+}
+
+typedef struct {
+  const tl_model_t *m;
+  const tl_samples_t *test;
+  double success;
+  double *curve;
+  int first_success;
+  tl_status st;
+  tl_error err;
+  const tl_study_hooks_t *h;
+} curve_ctx;
+
+static int on_epoch(const tl_train_epoch_t *e, void *user) {
+  curve_ctx *cc = user;
+  double acc = NAN;
+  if (!cc->st) cc->st = tl_study_accuracy(cc->m, cc->test, 0, 0, &acc, NULL, &cc->err);
+  double *row = cc->curve + (size_t)(e->epoch - 1) * TL_CURVE_COLS;
+  row[0] = e->loss;
+  row[1] = e->train_acc;
+  row[2] = acc;
+  tl_topo_cosines(cc->m, &row[3], &row[4]);
+  if (cc->first_success < 0 && acc >= cc->success) cc->first_success = e->epoch;
+  return cc->st != TL_OK;
+}
+
+static const char *const cell_keys[] = {"epochs_to_success", "final_loss", "fit_acc", "epochs"};
+
+tl_status tl_cell_train(const tl_study_config_t *c, const char *study, const tl_study_model_t *model,
+                        int s, const tl_samples_t *train, const tl_samples_t *test,
+                        tl_model_t **out_model, tl_cell_train_t *out, tl_error *err) {
+  memset(out, 0, sizeof *out);
+  *out_model = NULL;
+  char name[160], mpath[4096], cpath[4096], kpath[4096];
+  snprintf(name, sizeof name, "%s__s%d", model->name, s);
+  for (char *p = name; *p; p++)
+    if (*p == ':' || *p == '/' || *p == '+') *p = '_';
+  char sub[64];
+  snprintf(sub, sizeof sub, "cells/%s", study);
+  char fname[200];
+  tl_status st;
+  snprintf(fname, sizeof fname, "%s.h5", name);
+  if ((st = tl_study_path(c, sub, fname, mpath, sizeof mpath, err))) return st;
+  snprintf(fname, sizeof fname, "%s.curve.csv", name);
+  if ((st = tl_study_path(c, sub, fname, cpath, sizeof cpath, err))) return st;
+  snprintf(fname, sizeof fname, "%s.cell", name);
+  if ((st = tl_study_path(c, sub, fname, kpath, sizeof kpath, err))) return st;
+
+  out->epochs = c->epochs;
+  out->curve = tl_calloc((size_t)c->epochs * TL_CURVE_COLS, sizeof *out->curve);
+  if (!out->curve) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for a learning curve");
+
+  struct stat sb;
+  if (c->resume && stat(kpath, &sb) == 0) { /* finished earlier: reload */
+    double v[4];
+    st = tl_cell_read(kpath, cell_keys, v, 4, err);
+    if (!st) st = tl_model_load(out_model, mpath, NULL, err);
+    FILE *fp = st ? NULL : fopen(cpath, "r");
+    if (!st && !fp) st = tl_error_set(err, TL_ERR_IO, "%s: missing learning curve", cpath);
+    if (fp) {
+      char line[512];
+      int e = -1;
+      while (fgets(line, sizeof line, fp) && e < c->epochs) {
+        if (e >= 0) {
+          double *row = out->curve + (size_t)e * TL_CURVE_COLS;
+          int ep;
+          if (sscanf(line, "%d,%lf,%lf,%lf,%lf,%lf", &ep, &row[0], &row[1], &row[2], &row[3], &row[4]) < 4)
+            break;
+        }
+        e++;
+      }
+      fclose(fp);
+    }
+    if (st) {
+      tl_cell_train_free(out);
+      return st;
+    }
+    out->epochs_to_success = (int)v[0];
+    out->final_loss = v[1];
+    out->fit_acc = v[2];
+    return TL_OK;
+  }
+
+  tl_rng_t rng;
+  uint64_t seed = tl_study_seed(c->seed, model->name, s);
+  tl_rng_init(&rng, seed, 0);
+  tl_model_hyper_t hp = model->hp;
+  if ((st = tl_samples_label_range(train, 0, &hp.cmin, &hp.cmax, err))) goto fail;
+  if ((st = tl_model_new(out_model, &hp, train->L, train->r_min, train->r_max, &rng, err))) goto fail;
+  tl_train_opts_t o;
+  tl_train_opts_default(&o);
+  o.epochs = c->epochs;
+  o.batch = c->batch;
+  o.lr.lr = c->lr;
+  o.seed = seed;
+  o.val_fraction = 0;
+  o.augment_gauge = model->augment_gauge;
+  o.threads = c->threads;
+  curve_ctx cc = {*out_model, test, c->success, out->curve, -1, TL_OK, {0}, NULL};
+  o.callback = on_epoch;
+  o.user = &cc;
+  tl_train_result_t tr;
+  st = tl_train(*out_model, train, &o, &tr, err);
+  if (cc.st) {
+    st = cc.st;
+    if (err) *err = cc.err;
+  }
+  if (st == TL_ERR_NUMERIC) { /* a diverged seed is a result (did not learn), not a failure */
+    out->epochs_to_success = -1;
+    out->final_loss = NAN;
+    st = TL_OK;
+  } else if (st) {
+    goto fail;
+  } else {
+    out->epochs_to_success = cc.first_success;
+    out->final_loss = tr.loss;
+  }
+  if ((st = tl_study_accuracy(*out_model, test, 0, 0, &out->fit_acc, NULL, err))) goto fail;
+  tl_model_provenance_t prov = {0};
+  prov.seed = seed;
+  snprintf(prov.command, sizeof prov.command, "study %s, model %s, seed %d", study, model->name, s);
+  prov.epochs_done = c->epochs;
+  if ((st = tl_model_save(*out_model, mpath, 1, &prov, err))) goto fail;
+  {
+    tl_outfile_t of;
+    if ((st = tl_outfile_begin(&of, cpath, 1, 1, err))) goto fail;
+    fprintf(of.fp, "epoch,loss,train_acc,test_acc,cos_lambda,cos_K\n");
+    for (int e = 0; e < c->epochs; e++) {
+      const double *row = out->curve + (size_t)e * TL_CURVE_COLS;
+      fprintf(of.fp, "%d,%.9g,%.6g,%.6g,%.6g,%.6g\n", e + 1, row[0], row[1], row[2], row[3], row[4]);
+    }
+    if ((st = tl_outfile_commit(&of, err))) goto fail;
+  }
+  {
+    const double v[4] = {out->epochs_to_success, out->final_loss, out->fit_acc, c->epochs};
+    if ((st = tl_cell_write(kpath, cell_keys, v, 4, err))) goto fail;
+  }
+  return TL_OK;
+fail:
+  tl_model_free(*out_model);
+  *out_model = NULL;
+  tl_cell_train_free(out);
+  return st;
+}
+
+void tl_cell_train_free(tl_cell_train_t *t) {
+  tl_free(t->curve);
+  t->curve = NULL;
+}

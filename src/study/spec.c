@@ -1,0 +1,112 @@
+/* Model specs of the studies, their default lists and the study configurations. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "study/study_internal.h"
+
+tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, tl_error *err) {
+  memset(out, 0, sizeof *out);
+  if (strlen(spec) >= TL_STUDY_NAME_MAX)
+    return tl_error_set(err, TL_ERR_INPUT, "model spec '%s' is too long", spec);
+  snprintf(out->name, sizeof out->name, "%s", spec);
+  char buf[TL_STUDY_NAME_MAX];
+  snprintf(buf, sizeof buf, "%s", spec);
+  char *save = NULL, *tok = strtok_r(buf, ":", &save);
+  tl_model_kind kind;
+  tl_status st = tl_model_kind_from_name(tok ? tok : "", &kind, err);
+  if (st) return st;
+  tl_model_hyper_default(&out->hp, kind);
+  if (kind == TL_MODEL_SYM) {
+    out->hp.act = TL_ACT_SQUARE;
+    out->hp.band = L - 1; /* covers the chain: the marker is then exactly representable */
+    out->hp.sym_hidden = 2 * out->hp.band + 1;
+  }
+  while ((tok = strtok_r(NULL, ":", &save))) {
+    if (!strcmp(tok, "gauge")) {
+      out->augment_gauge = 1;
+    } else if (!strcmp(tok, "random") || !strcmp(tok, "exact") || !strncmp(tok, "exact+noise", 11)) {
+      char init[48];
+      snprintf(init, sizeof init, "%s", tok);
+      if (!strcmp(tok, "exact+noise")) { /* the sigma follows after the next ':' */
+        char *sigma = strtok_r(NULL, ":", &save);
+        snprintf(init, sizeof init, "exact+noise:%s", sigma ? sigma : "");
+      }
+      if ((st = tl_model_init_parse(init, &out->hp.init, &out->hp.init_sigma, err))) return st;
+    } else if (kind == TL_MODEL_MLP || kind == TL_MODEL_CNN) {
+      if ((st = tl_model_input_from_name(tok, &out->hp.input, err))) return st;
+    } else {
+      return tl_error_set(err, TL_ERR_INPUT, "model spec '%s': '%s' is not an option of %s "
+                          "(expected random, exact, exact+noise:SIGMA or gauge)", spec, tok,
+                          tl_model_kind_name(kind));
+    }
+  }
+  return TL_OK;
+}
+
+tl_status tl_study_models_parse(const char *list, int L, tl_study_model_t *models, int *n,
+                                tl_error *err) {
+  *n = 0;
+  char buf[2048];
+  if (strlen(list) >= sizeof buf) return tl_error_set(err, TL_ERR_INPUT, "--models: list too long");
+  snprintf(buf, sizeof buf, "%s", list);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (*n >= TL_STUDY_MAX_MODELS)
+      return tl_error_set(err, TL_ERR_INPUT, "--models: more than %d models", TL_STUDY_MAX_MODELS);
+    tl_status st = tl_study_model_parse(tok, L, &models[*n], err);
+    if (st) return st;
+    (*n)++;
+  }
+  if (*n == 0) return tl_error_set(err, TL_ERR_INPUT, "--models: empty list");
+  return TL_OK;
+}
+
+static const char *default_models(const char *study) {
+  if (!strcmp(study, "trainability"))
+    return "topo:random,topo:exact+noise:0.01,topo:exact+noise:0.1,topo:exact+noise:1,topo:exact,"
+           "sym:random,sym:exact,mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec";
+  if (!strcmp(study, "disorder")) return "topo:exact,sym:exact,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec";
+  if (!strcmp(study, "size")) return "sym:random,sym:exact,topo:exact,mlp:eigvec:gauge";
+  if (!strcmp(study, "unseen")) return "topo:exact,topo:random,sym:exact,sym:random,mlp:eigvec:gauge";
+  if (!strcmp(study, "prune")) return "mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec";
+  return NULL;
+}
+
+tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int quick,
+                                  tl_error *err) {
+  memset(c, 0, sizeof *c);
+  const char *models = default_models(study);
+  if (!models)
+    return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
+                        "size, unseen or prune)", study);
+  c->L = quick ? 16 : 32;
+  c->n_train = quick ? 512 : 4096;
+  c->n_test = quick ? 256 : 1024;
+  c->epochs = quick ? 10 : 40;
+  c->batch = quick ? 32 : 64;
+  c->lr = 3e-3;
+  c->seeds = quick ? 2 : 5;
+  c->seed = 1;
+  c->success = 0.99;
+  c->w_tol = 0.1;
+  const double sweep[] = {0, 0.5, 1, 1.5, 2, 3};
+  c->nsweep = 6;
+  memcpy(c->sweep, sweep, sizeof sweep);
+  c->edge_cells = 2;
+  c->figures = 1;
+  c->out_dir = "results";
+  return tl_study_models_parse(models, c->L, c->models, &c->nmodels, err);
+}
+
+tl_status tl_study_run(const char *name, const tl_study_config_t *c, const tl_study_hooks_t *h,
+                       tl_summary_t *sum, tl_error *err) {
+  if (!strcmp(name, "trainability")) return tl_study_trainability(c, h, sum, err);
+  if (!strcmp(name, "disorder")) return tl_study_disorder(c, h, sum, err);
+  if (!strcmp(name, "size")) return tl_study_size(c, h, sum, err);
+  if (!strcmp(name, "unseen")) return tl_study_unseen(c, h, sum, err);
+  if (!strcmp(name, "prune")) return tl_study_prune(c, h, sum, err);
+  return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
+                      "size, unseen or prune)", name);
+}
