@@ -17,9 +17,10 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: every study of the paper at quick sizes, then the report.
 run: build
-	$(BIN) phase-diagram --out results/phase-diagram
-	@echo "run: outputs are in results/phase-diagram"
+	$(BIN) reproduce --quick --out results/quick --force
+	@echo "run: open results/quick/report.md (figures in results/quick/figures)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

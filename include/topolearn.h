@@ -15,6 +15,7 @@
 #include "topolearn/window.h"
 #include "topolearn/baseline.h"
 #include "topolearn/json.h"
+#include "topolearn/dataset.h"
 #include "topolearn/arrays.h"
 
 #endif

@@ -28,7 +28,7 @@ static void test_lines_and_bars(void **state) {
   fprintf(fp, "epoch,median,q25,q75\n");
   for (int e = 1; e <= 10; e++) fprintf(fp, "%d,%g,%g,%g\n", e, 1.0 / e, 0.8 / e, 1.2 / e);
   fclose(fp);
-  tl_plot_series_t s[2] = {{csv, 1, 2, 3, 4, "median with IQR"}, {csv, 1, 3, 0, 0, "q25 \"quoted\""}};
+  tl_plot_series_t s[2] = {{csv, 1, 2, 3, 4, "median with IQR", NULL}, {csv, 1, 3, 0, 0, "q25 \"quoted\"", NULL}};
   tl_plot_axes_t ax = {"Loss", "epoch", "loss", 0, 1, NAN, NAN};
   tl_error err = {0};
   assert_int_equal(tl_plot_lines(png, s, 2, &ax, 0, &err), TL_OK);
@@ -48,7 +48,7 @@ static void test_missing_gnuplot(void **state) {
   setenv("TL_GNUPLOT", "/nonexistent/gnuplot", 1);
   char png[256];
   snprintf(png, sizeof png, "%s/none.png", dir);
-  tl_plot_series_t s = {"/dev/null", 1, 2, 0, 0, "x"};
+  tl_plot_series_t s = {"/dev/null", 1, 2, 0, 0, "x", NULL};
   tl_plot_axes_t ax = {"t", "x", "y", 0, 0, NAN, NAN};
   tl_error err = {0};
   assert_int_equal(tl_plot_lines(png, &s, 1, &ax, 0, &err), TL_ERR_IO);

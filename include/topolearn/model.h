@@ -50,6 +50,8 @@ typedef struct {
 tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
                          tl_boundary bc, int with_qab, tl_error *err);
 void tl_samples_free(tl_samples_t *s); /* NULL is a no-op */
+/* A deep copy (e.g. to relabel a control set). */
+tl_status tl_samples_copy(tl_samples_t **out, const tl_samples_t *s, tl_error *err);
 
 /* Fills chain i from the solver (which must hold a workspace for the chain's shape):
  * tl_solver_run, eigvecs, energies, qab, and W / label / ambiguity by tl_rswn_from_qab

@@ -40,9 +40,7 @@ typedef struct {
 
 tl_status tl_phase_params_validate(const tl_phase_params_t *p, tl_error *err);
 
-/* Fills out[iy * nx + ix]. progress(done, total, ctx) is called from the calling
- * thread only (may be NULL); a nonzero return cancels with TL_ERR_INTERRUPTED. */
-typedef int (*tl_progress_fn)(long done, long total, void *ctx);
+/* Fills out[iy * nx + ix]. progress (may be NULL, see error.h) counts realisations. */
 tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
                            tl_progress_fn progress, void *ctx, tl_error *err);
 

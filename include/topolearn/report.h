@@ -26,6 +26,7 @@ typedef struct {
   const char *csv;
   int x, y, lo, hi;
   const char *label;
+  const char *match; /* non-NULL: only rows whose first column equals this text */
 } tl_plot_series_t;
 
 typedef struct {
@@ -41,6 +42,26 @@ tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, in
 tl_status tl_plot_bars(const char *csv_path, const char *png_path, int label_col,
                        const int *value_cols, const char *const *value_labels, int n,
                        const tl_plot_axes_t *axes, int force, tl_error *err);
+
+/* Figures of a finished study from its CSVs in DIR/data into DIR/figures; each figure
+ * is listed with its caption in captions (for report.md). Missing gnuplot: TL_ERR_IO. */
+#define TL_FIGURES_MAX 32
+typedef struct {
+  int n;
+  char file[TL_FIGURES_MAX][256];    /* relative to DIR */
+  char caption[TL_FIGURES_MAX][512];
+} tl_figures_t;
+
+tl_status tl_report_study_figures(const char *study, const char *dir, const char *const *models,
+                                  int nmodels, tl_figures_t *figs, tl_error *err);
+
+/* DIR/report.md from the summary, the CSVs in DIR/data and the figures. */
+struct tl_study_config_s;
+struct tl_summary_s;
+tl_status tl_report_write(const char *dir, const struct tl_summary_s *sum, const tl_figures_t *figs,
+                          const struct tl_study_config_s *cfg_train,
+                          const struct tl_study_config_s *cfg_disorder, const char *command,
+                          double seconds, tl_error *err);
 
 /* Phase-diagram grid as CSV: v,w,D,samples,W_mean,W_std,frac_ambiguous,W_kspace,W_error. */
 tl_status tl_phase_write_csv(const char *path, const tl_phase_params_t *p,

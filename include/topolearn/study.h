@@ -33,7 +33,7 @@ tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, t
 tl_status tl_study_models_parse(const char *list, int L, tl_study_model_t *models, int *n,
                                 tl_error *err);
 
-typedef struct {
+typedef struct tl_study_config_s {
   int L;                  /* cells of the training chains                      */
   long n_train, n_test;   /* chains per training / test set                    */
   int epochs, batch;
@@ -49,17 +49,21 @@ typedef struct {
   int threads;            /* OpenMP/BLAS threads (0: default)                   */
   tl_study_model_t models[TL_STUDY_MAX_MODELS];
   int nmodels;
+  const char *models_text; /* CLI: a --models list to parse once L is known (NULL: defaults) */
   const char *out_dir;
   int resume;             /* skip cells already finished in out_dir            */
   int figures;            /* render PNG figures (needs gnuplot)                */
   int quiet;
 } tl_study_config_t;
 
-/* Full defaults (quick = 0) or the `--quick` ones (minutes on two cores). Models are
- * the default list of the study named (trainability's ten, or the subset the other
- * studies use). */
+/* Full defaults (quick = 0) or the `--quick` ones (minutes on two cores). */
 tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int quick,
                                   tl_error *err);
+/* After the caller's changes: parses the models (models_text, or the study's default
+ * list) for the final L and checks the sizes. */
+tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_error *err);
+/* The default model list of a study, NULL for an unknown study. */
+const char *tl_study_default_models(const char *study);
 
 /* ---- summary: the numbers the report quotes ------------------------------------- */
 
@@ -71,7 +75,7 @@ typedef struct {
   char text[96];     /* optional verdict text */
 } tl_summary_entry_t;
 
-typedef struct {
+typedef struct tl_summary_s {
   int n;
   tl_summary_entry_t e[TL_SUMMARY_MAX];
 } tl_summary_t;
@@ -84,8 +88,9 @@ tl_status tl_summary_write_json(const tl_summary_t *s, const char *path, tl_erro
 
 /* ---- progress and interruption ----------------------------------------------------- */
 
-/* Study progress: called between cells; nonzero return stops with TL_ERR_INTERRUPTED
- * (finished cells stay on disk for resume). */
+/* Study progress: called between cells (study, done, total, cell name) and after every
+ * training epoch (study NULL, done = total = -1); a nonzero return stops with
+ * TL_ERR_INTERRUPTED (finished cells stay on disk for resume). */
 typedef int (*tl_study_progress_fn)(void *ctx, const char *study, long done, long total,
                                     const char *cell);
 

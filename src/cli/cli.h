@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "topolearn.h"
+#include "topolearn/study.h"
 
 typedef int (*tl_cmd_fn)(int argc, char **argv);
 
@@ -18,6 +19,8 @@ typedef struct {
 
 int tl_cmd_winding(int argc, char **argv);
 int tl_cmd_phase_diagram(int argc, char **argv);
+int tl_cmd_generate(int argc, char **argv);
+int tl_cmd_info(int argc, char **argv);
 
 /* Prints "topolearn CMD: message" on stderr and returns the exit code for status. */
 int tl_cli_fail(const char *cmd, const tl_error *err);
@@ -72,3 +75,40 @@ tl_status tl_cli_family_finish(tl_cli_family_t *cf, tl_error *err);
   "  --pbc               periodic boundaries (default open)\n"                          \
   "  --bulk-fraction f   central fraction of cells averaged into W (default 0.5)\n"     \
   "  --delta d           ambiguity threshold on |W - round W| (default 0.1)\n"
+
+/* ---- interruption for long runs (study, reproduce, train) ------------------------- */
+
+/* Replaces the default exit-at-once handler: the first SIGINT/SIGTERM only sets a flag
+ * that the run polls (it then stops cleanly, keeping its checkpoints); a second one
+ * exits at once. */
+void tl_cli_catch_interrupts(void);
+int tl_cli_interrupted(void);
+
+/* ---- study flags shared by `study` and `reproduce` --------------------------------- */
+
+/* Consumes one of --seeds --epochs --L --n-train --n-test --batch --lr --seed --models
+ * --train-disorder --sweep --edge-cells --threads: 1 consumed, 0 not a study flag,
+ * -1 bad value (err filled). */
+int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_error *err);
+
+#define TL_CLI_STUDY_HELP                                                                  \
+  "  --quick             small sizes (minutes on two cores)\n"                            \
+  "  --seeds S           trainings per model (default 5, quick 2)\n"                      \
+  "  --epochs E          epochs per training (default 40, quick 10)\n"                    \
+  "  --L N               cells of the training chains (default 32, quick 16)\n"           \
+  "  --n-train N --n-test N   chains per set (default 4096/1024, quick 512/256)\n"        \
+  "  --batch B --lr LR   minibatch and Adam learning rate (default 64 (quick 32), 3e-3)\n" \
+  "  --seed S            base seed of data and trainings (default 1)\n"                   \
+  "  --models LIST       comma-separated model specs, e.g. topo:random,topo:exact+noise:0.1,\n" \
+  "                      sym:exact,mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec\n"   \
+  "  --train-disorder D  bond disorder of the training chains (default 0)\n"              \
+  "  --sweep D1,D2,...   test disorders of the disorder study (default 0,0.5,1,1.5,2,3)\n" \
+  "  --edge-cells e      cells at each end counted as edge in prune (default 2)\n"        \
+  "  --threads T         OpenMP/BLAS threads (default: all cores)\n"                      \
+  "  --out DIR           output directory\n"                                              \
+  "  --force             reuse an existing output directory, starting over\n"             \
+  "  --resume            continue an interrupted run in DIR from its finished cells\n"    \
+  "  --quiet             no progress lines\n"
+
+int tl_cmd_study(int argc, char **argv);
+int tl_cmd_reproduce(int argc, char **argv);

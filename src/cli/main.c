@@ -19,6 +19,10 @@ static void on_signal(int sig) {
 static const tl_cmd_t commands[] = {
     {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding},
     {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram},
+    {"study", "one study: trainability, disorder, size, unseen, prune", tl_cmd_study},
+    {"reproduce", "every study + report.md with figures (--quick: minutes)", tl_cmd_reproduce},
+    {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate},
+    {"info", "summary of a topolearn HDF5 file", tl_cmd_info},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

@@ -103,7 +103,7 @@ tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const
     char *s = NULL;
     hid_t mt = H5Tcopy(H5T_C_S1);
     H5Tset_size(mt, H5T_VARIABLE);
-    H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 does not convert ASCII <-> UTF-8 */
+    H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 converts no character sets (h5py writes UTF-8) */
     if (H5Aread(a, mt, &s) < 0 || !s) {
       st = tl_error_set(err, TL_ERR_INPUT, "%s: cannot read attribute '%s'", path, name);
     } else {
@@ -158,28 +158,36 @@ tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int
 /* ---- writing ---------------------------------------------------------------------- */
 
 static tl_status write_attr(hid_t loc, const char *path, const char *obj, const char *name,
-                            hid_t ftype, hid_t mtype, const void *value, tl_error *err) {
+                            hid_t ftype, hid_t mtype, hid_t space, const void *value,
+                            tl_error *err) {
   if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) > 0)
     H5Adelete_by_name(loc, obj, name, H5P_DEFAULT);
-  hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a = sp >= 0 ? H5Acreate_by_name(loc, obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT,
-                                        H5P_DEFAULT) : -1;
+  hid_t a = space >= 0 ? H5Acreate_by_name(loc, obj, name, ftype, space, H5P_DEFAULT,
+                                           H5P_DEFAULT, H5P_DEFAULT) : -1;
   herr_t rc = a >= 0 ? H5Awrite(a, mtype, value) : -1;
   if (a >= 0) H5Aclose(a);
-  if (sp >= 0) H5Sclose(sp);
+  if (space >= 0) H5Sclose(space);
   if (rc < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot write attribute '%s'", path, name);
   return TL_OK;
 }
 
 tl_status tl_h5_write_attr_int(hid_t loc, const char *path, const char *obj, const char *name,
-                               long value, tl_error *err) {
-  long long v = value;
-  return write_attr(loc, path, obj, name, H5T_STD_I64LE, H5T_NATIVE_LLONG, &v, err);
+                               long long value, tl_error *err) {
+  return write_attr(loc, path, obj, name, H5T_STD_I64LE, H5T_NATIVE_LLONG,
+                    H5Screate(H5S_SCALAR), &value, err);
 }
 
 tl_status tl_h5_write_attr_double(hid_t loc, const char *path, const char *obj,
                                   const char *name, double value, tl_error *err) {
-  return write_attr(loc, path, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, err);
+  return write_attr(loc, path, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                    H5Screate(H5S_SCALAR), &value, err);
+}
+
+tl_status tl_h5_write_attr_doubles(hid_t loc, const char *path, const char *obj,
+                                   const char *name, const double *v, size_t n, tl_error *err) {
+  hsize_t dim = n;
+  return write_attr(loc, path, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                    H5Screate_simple(1, &dim, NULL), v, err);
 }
 
 /* Variable-length UTF-8 strings, what h5py writes and reads as str. */
@@ -189,7 +197,7 @@ tl_status tl_h5_write_attr_string(hid_t loc, const char *path, const char *obj,
   H5Tset_size(t, H5T_VARIABLE);
   H5Tset_cset(t, H5T_CSET_UTF8);
   const char *v = value ? value : "";
-  tl_status st = write_attr(loc, path, obj, name, t, t, &v, err);
+  tl_status st = write_attr(loc, path, obj, name, t, t, H5Screate(H5S_SCALAR), &v, err);
   H5Tclose(t);
   return st;
 }
@@ -247,4 +255,84 @@ tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int r
     return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
                         path, name);
   return TL_OK;
+}
+
+tl_status tl_h5_attr_doubles(hid_t file, const char *path, const char *obj, const char *name,
+                             double *out, size_t n, tl_error *err) {
+  if (!tl_h5_has_attr(file, obj, name))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
+  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open attribute '%s'", path, name);
+  hid_t sp = H5Aget_space(a);
+  hssize_t np = H5Sget_simple_extent_npoints(sp);
+  H5Sclose(sp);
+  hid_t ft = H5Aget_type(a);
+  H5T_class_t cls = H5Tget_class(ft);
+  H5Tclose(ft);
+  herr_t rc = -1;
+  if (np == (hssize_t)n && cls == H5T_FLOAT) rc = H5Aread(a, H5T_NATIVE_DOUBLE, out);
+  H5Aclose(a);
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not %zu numbers", path, name, n);
+  return TL_OK;
+}
+
+tl_status tl_h5_create_chunked(hid_t loc, const char *path, const char *name, hid_t ftype,
+                               int rank, const hsize_t *dims, hsize_t chunk0, int level,
+                               hid_t *out, tl_error *err) {
+  hsize_t chunk[8];
+  for (int i = 0; i < rank; i++) chunk[i] = dims[i];
+  chunk[0] = chunk0 < 1 ? 1 : (chunk0 > dims[0] ? dims[0] : chunk0);
+  hid_t sp = H5Screate_simple(rank, dims, NULL);
+  hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+  herr_t rc = H5Pset_chunk(pl, rank, chunk);
+  /* Every chunk is written in full by the generator: filling it first would double the
+   * bytes moved. */
+  if (rc >= 0) rc = H5Pset_fill_time(pl, H5D_FILL_TIME_NEVER);
+  if (rc >= 0 && level > 0) rc = H5Pset_shuffle(pl);
+  if (rc >= 0 && level > 0) rc = H5Pset_deflate(pl, (unsigned)level);
+  hid_t d = rc >= 0 ? H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, pl, H5P_DEFAULT) : -1;
+  H5Pclose(pl);
+  H5Sclose(sp);
+  *out = d;
+  if (d < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot create dataset '%s'", path, name);
+  return TL_OK;
+}
+
+static tl_status rows_io(hid_t d, const char *path, const char *name, hid_t mt, hsize_t first,
+                         hsize_t count, void *buf, int write, tl_error *err) {
+  hid_t fs = H5Dget_space(d);
+  int rank = fs >= 0 ? H5Sget_simple_extent_ndims(fs) : -1;
+  if (rank < 1 || rank > 8) {
+    if (fs >= 0) H5Sclose(fs);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' has an unreadable shape", path, name);
+  }
+  hsize_t dims[8], start[8] = {0}, cnt[8];
+  H5Sget_simple_extent_dims(fs, dims, NULL);
+  for (int i = 0; i < rank; i++) cnt[i] = dims[i];
+  start[0] = first;
+  cnt[0] = count;
+  hid_t ms = H5Screate_simple(rank, cnt, NULL);
+  herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+  if (rc >= 0)
+    rc = write ? H5Dwrite(d, mt, ms, fs, H5P_DEFAULT, buf) : H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  if (rc < 0) {
+    if (write)
+      return tl_error_set(err, TL_ERR_IO, "%s: cannot write dataset '%s' (disk full?)", path, name);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
+                        path, name);
+  }
+  return TL_OK;
+}
+
+tl_status tl_h5_write_rows(hid_t d, const char *path, const char *name, hid_t mt,
+                           hsize_t first, hsize_t count, const void *buf, tl_error *err) {
+  return rows_io(d, path, name, mt, first, count, (void *)buf, 1, err);
+}
+
+tl_status tl_h5_read_rows(hid_t d, const char *path, const char *name, hid_t mt,
+                          hsize_t first, hsize_t count, void *buf, tl_error *err) {
+  return rows_io(d, path, name, mt, first, count, buf, 0, err);
 }

@@ -32,16 +32,18 @@ tl_status tl_h5_read_doubles(hid_t file, const char *path, const char *name, int
                              const hsize_t *start, const hsize_t *count, double *out,
                              tl_error *err);
 
-/* ---- writing (models) ---- */
+/* ---- writing ---- */
 
 /* Attribute name of object obj (e.g. "/" or "params/K") under loc, created or
  * replaced; fails naming path and the attribute. */
 tl_status tl_h5_write_attr_int(hid_t loc, const char *path, const char *obj, const char *name,
-                               long value, tl_error *err);
+                               long long value, tl_error *err);
 tl_status tl_h5_write_attr_double(hid_t loc, const char *path, const char *obj,
                                   const char *name, double value, tl_error *err);
 tl_status tl_h5_write_attr_string(hid_t loc, const char *path, const char *obj,
                                   const char *name, const char *value, tl_error *err);
+tl_status tl_h5_write_attr_doubles(hid_t loc, const char *path, const char *obj,
+                                   const char *name, const double *v, size_t n, tl_error *err);
 
 /* Group name under loc (intermediate groups created); fails naming path:name. */
 tl_status tl_h5_make_group(hid_t loc, const char *path, const char *name, tl_error *err);
@@ -55,5 +57,26 @@ tl_status tl_h5_write_floats(hid_t loc, const char *path, const char *name, int 
  * shapes otherwise). */
 tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int rank,
                             const hsize_t *dims, float *out, tl_error *err);
+
+
+/* ---- data-set writer and reader ---- */
+
+/* Reads an attribute holding exactly n doubles. */
+tl_status tl_h5_attr_doubles(hid_t file, const char *path, const char *obj, const char *name,
+                             double *out, size_t n, tl_error *err);
+
+/* Creates a chunked dataset of the given file type and dims (dims[0] chains, chunked by
+ * chunk0 chains along it), with shuffle + deflate when level > 0, and no fill writes. */
+tl_status tl_h5_create_chunked(hid_t loc, const char *path, const char *name, hid_t ftype,
+                               int rank, const hsize_t *dims, hsize_t chunk0, int level,
+                               hid_t *out, tl_error *err);
+
+/* Writes rows [first, first + count) along dim 0 of dataset d from buf of memory type mt. */
+tl_status tl_h5_write_rows(hid_t d, const char *path, const char *name, hid_t mt,
+                           hsize_t first, hsize_t count, const void *buf, tl_error *err);
+
+/* Reads rows [first, first + count) along dim 0 into buf of memory type mt. */
+tl_status tl_h5_read_rows(hid_t d, const char *path, const char *name, hid_t mt,
+                          hsize_t first, hsize_t count, void *buf, tl_error *err);
 
 #endif

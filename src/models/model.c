@@ -114,7 +114,12 @@ int tl_model_distance(const tl_model_t *m, int n, int k) {
 }
 
 tl_status tl_model_check_data(const tl_model_t *m, const tl_samples_t *s, tl_error *err) {
-  if (s->L != m->L || s->r_min != m->r_min || s->r_max != m->r_max)
+  /* Only hopping inputs have one column per range; states and Q_AB look the same for
+   * any ranges, so topo, sym and eigvec/qab networks apply to chains of other ranges
+   * (that is how a topo network labels a winding it never saw, SPEC 3). */
+  const int reads_hoppings = (m->hp.kind == TL_MODEL_MLP || m->hp.kind == TL_MODEL_CNN) &&
+                             m->hp.input == TL_INPUT_HOPPING;
+  if (s->L != m->L || (reads_hoppings && (s->r_min != m->r_min || s->r_max != m->r_max)))
     return tl_error_set(err, TL_ERR_INPUT, "data: L = %d, ranges %d..%d, but the model was "
                         "built for L = %d, ranges %d..%d", s->L, s->r_min, s->r_max, m->L,
                         m->r_min, m->r_max);

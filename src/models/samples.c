@@ -32,6 +32,21 @@ tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
   return TL_OK;
 }
 
+tl_status tl_samples_copy(tl_samples_t **out, const tl_samples_t *s, tl_error *err) {
+  tl_status st = tl_samples_new(out, s->N, s->L, s->r_min, s->r_max, s->boundary, s->qab != NULL, err);
+  if (st) return st;
+  tl_samples_t *c = *out;
+  const size_t N = (size_t)s->N, L = (size_t)s->L, R = (size_t)s->R;
+  memcpy(c->t, s->t, N * L * R * sizeof *c->t);
+  memcpy(c->psi, s->psi, N * 2 * L * L * sizeof *c->psi);
+  if (s->qab) memcpy(c->qab, s->qab, N * L * L * sizeof *c->qab);
+  memcpy(c->energies, s->energies, N * 2 * L * sizeof *c->energies);
+  memcpy(c->W, s->W, N * sizeof *c->W);
+  memcpy(c->label, s->label, N * sizeof *c->label);
+  memcpy(c->ambiguous, s->ambiguous, N * sizeof *c->ambiguous);
+  return TL_OK;
+}
+
 void tl_samples_free(tl_samples_t *s) {
   if (!s) return;
   tl_free(s->t), tl_free(s->psi), tl_free(s->qab), tl_free(s->energies);

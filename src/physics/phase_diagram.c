@@ -128,7 +128,7 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
       long d;
 #pragma omp atomic capture
       d = ++done;
-      if (progress && omp_get_thread_num() == 0 && progress(d, total, ctx)) {
+      if (progress && omp_get_thread_num() == 0 && progress(ctx, d, total)) {
 #pragma omp atomic write
         cancelled = 1;
       }

@@ -42,7 +42,7 @@ static int preamble(char *script, size_t *len, const tl_plot_axes_t *ax) {
                "set grid\nset key outside right top\nset tics out\n",
                t, xl, yl);
   if (ax->logx) ok &= add(script, len, "set logscale x 2\n");
-  if (ax->logy) ok &= add(script, len, "set logscale y\n");
+  if (ax->logy) ok &= add(script, len, "set logscale y\nset format y \"10^{%%L}\"\n");
   if (isfinite(ax->ymin) || isfinite(ax->ymax)) {
     char lo[32] = "*", hi[32] = "*";
     if (isfinite(ax->ymin)) snprintf(lo, sizeof lo, "%g", ax->ymin);
@@ -50,6 +50,17 @@ static int preamble(char *script, size_t *len, const tl_plot_axes_t *ax) {
     ok &= add(script, len, "set yrange [%s:%s]\n", lo, hi);
   }
   return ok;
+}
+
+/* Column expression: "$k", or only the rows whose first column is s->match. */
+static void column(char *out, size_t cap, const tl_plot_series_t *s, int k) {
+  if (!s->match) {
+    snprintf(out, cap, "%d", k);
+    return;
+  }
+  char m[96];
+  quote(m, sizeof m, s->match);
+  snprintf(out, cap, "(strcol(1) eq \"%s\" ? column(%d) : NaN)", m, k);
 }
 
 tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, int n,
@@ -61,16 +72,23 @@ tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, in
   for (int i = 0; i < n && ok; i++) { /* bands first, so curves draw on top */
     const tl_plot_series_t *s = &series[i];
     if (s->lo <= 0 || s->hi <= 0) continue;
-    ok &= add(script, &len, "%s'%s' every ::1 using %d:%d:%d with filledcurves fs transparent "
-              "solid 0.2 noborder lc %d notitle", first ? "" : ", ", s->csv, s->x, s->lo, s->hi, i + 1);
+    char lo[160], hi[160];
+    column(lo, sizeof lo, s, s->lo);
+    column(hi, sizeof hi, s, s->hi);
+    ok &= add(script, &len, "%s'%s' every ::1 using %d:%s:%s with filledcurves fs transparent "
+              "solid 0.2 noborder lc %d notitle", first ? "" : ", ", s->csv, s->x, lo, hi, i % 8 + 1);
     first = 0;
   }
   for (int i = 0; i < n && ok; i++) {
     const tl_plot_series_t *s = &series[i];
     char label[256];
     quote(label, sizeof label, s->label);
-    ok &= add(script, &len, "%s'%s' every ::1 using %d:%d with linespoints lw 2 pt 7 ps 0.6 "
-              "lc %d title \"%s\"", first ? "" : ", ", s->csv, s->x, s->y, i + 1, label);
+    char y[160];
+    column(y, sizeof y, s, s->y);
+    /* gnuplot cycles 8 colours: later series are dashed with other points */
+    ok &= add(script, &len, "%s'%s' every ::1 using %d:%s with linespoints lw 2 pt %d ps 0.7 "
+              "dt %d lc %d title \"%s\"", first ? "" : ", ", s->csv, s->x, y, 7 + 2 * (i / 8),
+              1 + i / 8, i % 8 + 1, label);
     first = 0;
   }
   ok &= add(script, &len, "\n");

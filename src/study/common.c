@@ -139,14 +139,16 @@ static int on_epoch(const tl_train_epoch_t *e, void *user) {
   row[2] = acc;
   tl_topo_cosines(cc->m, &row[3], &row[4]);
   if (cc->first_success < 0 && acc >= cc->success) cc->first_success = e->epoch;
-  return cc->st != TL_OK;
+  /* an interruption stops mid-cell: the unfinished cell is not saved, resume redoes it */
+  return cc->st != TL_OK || tl_study_tick(cc->h, NULL, -1, -1, NULL);
 }
 
 static const char *const cell_keys[] = {"epochs_to_success", "final_loss", "fit_acc", "epochs"};
 
-tl_status tl_cell_train(const tl_study_config_t *c, const char *study, const tl_study_model_t *model,
-                        int s, const tl_samples_t *train, const tl_samples_t *test,
-                        tl_model_t **out_model, tl_cell_train_t *out, tl_error *err) {
+tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, const char *study,
+                        const tl_study_model_t *model, int s, const tl_samples_t *train,
+                        const tl_samples_t *test, tl_model_t **out_model, tl_cell_train_t *out,
+                        tl_error *err) {
   memset(out, 0, sizeof *out);
   *out_model = NULL;
   char name[160], mpath[4096], cpath[4096], kpath[4096];
@@ -204,6 +206,14 @@ tl_status tl_cell_train(const tl_study_config_t *c, const char *study, const tl_
   tl_rng_init(&rng, seed, 0);
   tl_model_hyper_t hp = model->hp;
   if ((st = tl_samples_label_range(train, 0, &hp.cmin, &hp.cmax, err))) goto fail;
+  if (hp.kind == TL_MODEL_TOPO || hp.kind == TL_MODEL_SYM) {
+    /* The nearest-integer head over the neighbouring integers too: on the training
+     * classes alone the logit difference is linear in W, so the loss would reward
+     * pushing W away from the integers; with c_min - 1 and c_max + 1 in the softmax a W
+     * past its integer costs loss, which keeps W calibrated (SPEC 1.4). */
+    hp.cmin -= 1;
+    hp.cmax += 1;
+  }
   if ((st = tl_model_new(out_model, &hp, train->L, train->r_min, train->r_max, &rng, err))) goto fail;
   tl_train_opts_t o;
   tl_train_opts_default(&o);
@@ -214,7 +224,7 @@ tl_status tl_cell_train(const tl_study_config_t *c, const char *study, const tl_
   o.val_fraction = 0;
   o.augment_gauge = model->augment_gauge;
   o.threads = c->threads;
-  curve_ctx cc = {*out_model, test, c->success, out->curve, -1, TL_OK, {0}, NULL};
+  curve_ctx cc = {*out_model, test, c->success, out->curve, -1, TL_OK, {0}, h};
   o.callback = on_epoch;
   o.user = &cc;
   tl_train_result_t tr;

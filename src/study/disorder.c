@@ -93,7 +93,7 @@ tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *
         }
         tl_model_t *m;
         tl_cell_train_t ct;
-        if ((st = tl_cell_train(c, study_names[t], md, sd, train[t], val, &m, &ct, err))) break;
+        if ((st = tl_cell_train(c, h, study_names[t], md, sd, train[t], val, &m, &ct, err))) break;
         tl_cell_train_free(&ct);
         tl_eval_opts_t eo;
         tl_eval_opts_default(&eo);
@@ -116,7 +116,7 @@ tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *
     st = tl_study_path(c, "data", "disorder.csv", path, sizeof path, err);
     if (!st) st = tl_outfile_begin(&o, path, 1, 1, err);
     if (!st) {
-      fprintf(o.fp, "train_D,model,disorder_kind,D,accuracy_mean,accuracy_min,accuracy_max,"
+      fprintf(o.fp, "series,train_D,model,disorder_kind,D,accuracy_mean,accuracy_min,accuracy_max,"
                     "agree_loghop,agree_edge\n");
       for (int t = 0; t < 2; t++)
         for (int mi = 0; mi < M + 2; mi++)
@@ -132,8 +132,8 @@ tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *
                 ge += AT(age, t, mi, kind, d, sd) / S;
               }
               const char *name = mi < M ? c->models[mi].name : mi == M ? "baseline:loghop" : "baseline:edge";
-              fprintf(o.fp, "%g,%s,%s,%g,%.4f,%.4f,%.4f,", train_D[t], name, kind ? "onsite" : "bond",
-                      c->sweep[d], a, lo, hi);
+              fprintf(o.fp, "%s@%s@train%g,%g,%s,%s,%g,%.4f,%.4f,%.4f,", name, kind ? "onsite" : "bond",
+                      train_D[t], train_D[t], name, kind ? "onsite" : "bond", c->sweep[d], a, lo, hi);
               if (mi < M) fprintf(o.fp, "%.4f,%.4f\n", gl, ge);
               else fprintf(o.fp, ",\n");
               if (t == 0 && kind == 0) {

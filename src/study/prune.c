@@ -87,10 +87,21 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
   if (!st) {
     fprintf(oc.fp, "model,seed,k,rank,acc_clean,acc_disordered\n");
     fprintf(ov.fp, "model,seed,vector,sigma,edge_frac,edge_uniform,lowstate_frac,lowstate_uniform\n");
-    fprintf(os.fp, "model,seed,index,sigma\n");
+    fprintf(os.fp, "series,model,seed,index,sigma\n");
+  }
+  tl_outfile_t om = {0}, op = {0};
+  if (!st) st = tl_study_path(c, "data", "prune_curves_mean.csv", path, sizeof path, err);
+  if (!st) st = tl_outfile_begin(&om, path, 1, 1, err);
+  if (!st) st = tl_study_path(c, "data", "prune_vector_cells.csv", path, sizeof path, err);
+  if (!st) st = tl_outfile_begin(&op, path, 1, 1, err);
+  if (!st) {
+    fprintf(om.fp, "model,k,acc_clean_mean,acc_disordered_mean\n");
+    fprintf(op.fp, "series,model,vector,cell,weight\n");
   }
   for (int mi = 0; mi < M && !st; mi++) {
     double k_sum = 0, edge1 = 0, low12 = 0;
+    double mean_c[32] = {0}, mean_d[32] = {0};
+    int kk[32] = {0}, nk_model = 0;
     for (int sd = 0; sd < S && !st; sd++) {
       const tl_study_model_t *md = &c->models[mi];
       if (tl_study_tick(h, "prune", (long)mi * S + sd, (long)M * S, md->name)) {
@@ -99,7 +110,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       }
       tl_model_t *m;
       tl_cell_train_t ct;
-      if ((st = tl_cell_train(c, "prune", md, sd, train, clean, &m, &ct, err))) break;
+      if ((st = tl_cell_train(c, h, "prune", md, sd, train, clean, &m, &ct, err))) break;
       tl_cell_train_free(&ct);
       layer_view lv;
       if ((st = first_dense(m, &lv, err))) {
@@ -120,7 +131,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         if (info) st = tl_error_set(err, TL_ERR_NUMERIC, "prune: dgesdd failed (info %d)", (int)info);
       }
       double full_clean = NAN;
-      int k_needed = K;
+      int k_needed = K, nk = 0;
       for (int k = 1; !st; k = k * 2 > K && k < K ? K : k * 2) {
         /* keep the top k singular values; at full rank the original weights are the
          * reconstruction up to round-off, and using them makes full rank equal the
@@ -139,6 +150,12 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         if (!st) st = tl_study_accuracy(m, dis, 0, 0, &ad, NULL, err);
         if (st) break;
         fprintf(oc.fp, "%s,%d,%d,%d,%.4f,%.4f\n", md->name, sd, k, K, ac, ad);
+        if (nk < 32) {
+          kk[nk] = k;
+          mean_c[nk] += ac / S;
+          mean_d[nk] += ad / S;
+          nk++;
+        }
         if (k == K) {
           full_clean = ac;
           break;
@@ -163,7 +180,8 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         }
         memcpy(w, orig, (size_t)R * C * sizeof *w);
       }
-      for (int q = 0; !st && q < K; q++) fprintf(os.fp, "%s,%d,%d,%.6g\n", md->name, sd, q + 1, sv[q]);
+      for (int q = 0; !st && q < K; q++)
+        fprintf(os.fp, "%s/s%d,%s,%d,%d,%.6g\n", md->name, sd, md->name, sd, q + 1, sv[q]);
       for (int q = 0; !st && q < 4 && q < K; q++) {
         heat(m, &lv, VT + (size_t)q * C, hm);
         double tot = 0, edge = 0, low = 0;
@@ -180,6 +198,12 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         else fprintf(ov.fp, ",\n");
         if (q == 0) edge1 += edge / tot / S;
         if (q < 2 && lv.states) low12 += low / tot / (2.0 * S);
+        if (sd == 0 && q < 2) /* the vector along the chain: weight per cell */
+          for (int a1 = 0; a1 < lv.ax1; a1++) {
+            double x = 0;
+            for (int a0 = 0; a0 < lv.ax0; a0++) x += hm[(size_t)a0 * lv.ax1 + a1];
+            fprintf(op.fp, "%s/v%d,%s,%d,%d,%.6g\n", md->name, q + 1, md->name, q + 1, a1, x / tot);
+          }
         if (sd == 0 && q < 2) { /* heat maps of the top two vectors of the first seed */
           char fname[160], hp[4096];
           snprintf(fname, sizeof fname, "prune_heatmap_%s_v%d.csv", md->name, q + 1);
@@ -197,6 +221,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
         }
       }
       k_sum += (double)k_needed / S;
+      nk_model = nk;
       tl_free(orig);
       tl_free(a);
       tl_free(sv);
@@ -205,6 +230,8 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       tl_free(hm);
       tl_model_free(m);
     }
+    for (int q = 0; !st && q < nk_model; q++)
+      fprintf(om.fp, "%s,%d,%.4f,%.4f\n", c->models[mi].name, kk[q], mean_c[q], mean_d[q]);
     if (!st) {
       char key[96];
       snprintf(key, sizeof key, "%s/k_needed_mean", c->models[mi].name);
@@ -219,6 +246,10 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
   if (!st) st = tl_outfile_commit(&oc, err);
   if (!st) st = tl_outfile_commit(&ov, err);
   if (!st) st = tl_outfile_commit(&os, err);
+  if (!st) st = tl_outfile_commit(&om, err);
+  if (!st) st = tl_outfile_commit(&op, err);
+  tl_outfile_abort(&om);
+  tl_outfile_abort(&op);
   tl_outfile_abort(&oc);
   tl_outfile_abort(&ov);
   tl_outfile_abort(&os);

@@ -38,7 +38,7 @@ tl_status tl_study_size(const tl_study_config_t *c, const tl_study_hooks_t *h, t
       }
       tl_model_t *m;
       tl_cell_train_t ct;
-      if ((st = tl_cell_train(c, "size", md, sd, train, test[0], &m, &ct, err))) break;
+      if ((st = tl_cell_train(c, h, "size", md, sd, train, test[0], &m, &ct, err))) break;
       tl_cell_train_free(&ct);
       for (int k = 0; k < 3 && !st; k++) {
         double *a = &acc[((size_t)mi * 3 + k) * S + sd], *w = &wmax[((size_t)mi * 3 + k) * S + sd];
@@ -112,7 +112,7 @@ tl_status tl_study_unseen(const tl_study_config_t *c, const tl_study_hooks_t *h,
       }
       tl_model_t *m;
       tl_cell_train_t ct;
-      if ((st = tl_cell_train(c, "unseen", md, sd, train, held, &m, &ct, err))) break;
+      if ((st = tl_cell_train(c, h, "unseen", md, sd, train, held, &m, &ct, err))) break;
       tl_cell_train_free(&ct);
       const int any = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
       st = tl_study_accuracy(m, held, 0, 0, &acc[((size_t)mi * 2) * S + sd], NULL, err);

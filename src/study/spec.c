@@ -63,7 +63,7 @@ tl_status tl_study_models_parse(const char *list, int L, tl_study_model_t *model
   return TL_OK;
 }
 
-static const char *default_models(const char *study) {
+const char *tl_study_default_models(const char *study) {
   if (!strcmp(study, "trainability"))
     return "topo:random,topo:exact+noise:0.01,topo:exact+noise:0.1,topo:exact+noise:1,topo:exact,"
            "sym:random,sym:exact,mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec";
@@ -77,8 +77,7 @@ static const char *default_models(const char *study) {
 tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int quick,
                                   tl_error *err) {
   memset(c, 0, sizeof *c);
-  const char *models = default_models(study);
-  if (!models)
+  if (!tl_study_default_models(study))
     return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
                         "size, unseen or prune)", study);
   c->L = quick ? 16 : 32;
@@ -97,7 +96,18 @@ tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int q
   c->edge_cells = 2;
   c->figures = 1;
   c->out_dir = "results";
-  return tl_study_models_parse(models, c->L, c->models, &c->nmodels, err);
+  return TL_OK;
+}
+
+tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_error *err) {
+  const char *list = c->models_text ? c->models_text : tl_study_default_models(study);
+  if (!list)
+    return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
+                        "size, unseen or prune)", study);
+  if (c->n_test < 16 || c->n_train < 16)
+    return tl_error_set(err, TL_ERR_INPUT, "sets of %ld/%ld chains are too small (expected >= 16)",
+                        c->n_train, c->n_test);
+  return tl_study_models_parse(list, c->L, c->models, &c->nmodels, err);
 }
 
 tl_status tl_study_run(const char *name, const tl_study_config_t *c, const tl_study_hooks_t *h,

@@ -45,9 +45,10 @@ typedef struct {
 /* Trains (or, with c->resume and a finished cell file, reloads) the model of `model`
  * for seed index s on train, evaluating test after every epoch. Writes the model to
  * DIR/cells/<study>/<cell>.h5 and the curve to <cell>.curve.csv. */
-tl_status tl_cell_train(const tl_study_config_t *c, const char *study, const tl_study_model_t *model,
-                        int s, const tl_samples_t *train, const tl_samples_t *test,
-                        tl_model_t **out_model, tl_cell_train_t *out, tl_error *err);
+tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, const char *study,
+                        const tl_study_model_t *model, int s, const tl_samples_t *train,
+                        const tl_samples_t *test, tl_model_t **out_model, tl_cell_train_t *out,
+                        tl_error *err);
 void tl_cell_train_free(tl_cell_train_t *t);
 
 /* Gauge/scale-invariant closeness of a topo model to the exact tensors: cosines of

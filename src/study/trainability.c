@@ -75,6 +75,85 @@ static const char *const judge_keys[K_N] = {"fit_acc", "epochs_to_success", "acc
                                             "acc_gauge_flipped", "acc_winding2", "W_max_err",
                                             "cos_lambda", "cos_K", "fits", "learned"};
 
+/* Expressivity (C1): the exact initialisations, untrained, against the RSWN on the
+ * clean test set, at bond disorder 2 and on winding-2 chains. */
+static tl_status expressivity(const tl_study_config_t *c, const sets_t *s, tl_summary_t *sum,
+                              tl_error *err) {
+  char path[4096];
+  tl_outfile_t o;
+  tl_status st = tl_study_path(c, "data", "expressivity.csv", path, sizeof path, err);
+  if (!st) st = tl_outfile_begin(&o, path, 1, 1, err);
+  if (st) return st;
+  fprintf(o.fp, "model,set,accuracy,W_max_err\n");
+  const char *specs[2] = {"topo:exact", "sym:exact"};
+  const char *set_names[3] = {"clean", "bond_disorder_2", "winding_2"};
+  const tl_samples_t *sets[3] = {s->test, s->hard, s->w2};
+  for (int k = 0; k < 2 && !st; k++)
+    for (int t = 0; t < 3 && !st; t++) {
+      /* one exact model per set: the ranges of the set fix the model's shape */
+      tl_study_model_t md;
+      tl_model_t *m = NULL;
+      tl_rng_t rng;
+      tl_rng_init(&rng, 0, 0);
+      if ((st = tl_study_model_parse(specs[k], c->L, &md, err))) break;
+      md.hp.cmin = 0;
+      md.hp.cmax = 2;
+      if ((st = tl_model_new(&m, &md.hp, c->L, sets[t]->r_min, sets[t]->r_max, &rng, err))) break;
+      double acc, wmax;
+      st = tl_study_accuracy(m, sets[t], 0, 1, &acc, &wmax, err);
+      tl_model_free(m);
+      if (st) break;
+      fprintf(o.fp, "%s,%s,%.6f,%.3g\n", specs[k], set_names[t], acc, wmax);
+      char key[96];
+      snprintf(key, sizeof key, "%s/acc_%s", specs[k], set_names[t]);
+      tl_summary_add(sum, "expressivity", key, acc, NULL);
+      snprintf(key, sizeof key, "%s/W_max_err_%s", specs[k], set_names[t]);
+      tl_summary_add(sum, "expressivity", key, wmax, NULL);
+    }
+  if (st) {
+    tl_outfile_abort(&o);
+    return st;
+  }
+  return tl_outfile_commit(&o, err);
+}
+
+/* Random-label control: an eigvec MLP trained and tested on labels drawn at random,
+ * independent of the chains. Its test accuracy must sit at chance (1/2): a pipeline that
+ * leaked labels into the inputs would show here. */
+static tl_status control(const tl_study_config_t *c, const tl_study_hooks_t *h, const sets_t *s,
+                         tl_summary_t *sum, double *acc_mean, tl_error *err) {
+  tl_samples_t *tr = NULL, *te = NULL;
+  tl_status st = tl_samples_copy(&tr, s->train, err);
+  if (!st) st = tl_samples_copy(&te, s->test, err);
+  tl_samples_t *sets[2] = {tr, te};
+  for (int k = 0; k < 2 && !st; k++) {
+    tl_rng_t rng;
+    tl_rng_init(&rng, tl_study_seed(c->seed, "control", k), 0);
+    for (int i = 0; i < sets[k]->N; i++) {
+      sets[k]->label[i] = (int)tl_rng_below(&rng, 2);
+      sets[k]->W[i] = sets[k]->label[i];
+      sets[k]->ambiguous[i] = 0;
+    }
+  }
+  tl_study_model_t md;
+  if (!st) st = tl_study_model_parse("mlp:eigvec", c->L, &md, err);
+  snprintf(md.name, sizeof md.name, "control:random-labels");
+  *acc_mean = 0;
+  for (int sd = 0; sd < c->seeds && !st; sd++) {
+    tl_model_t *m;
+    tl_cell_train_t ct;
+    if ((st = tl_cell_train(c, h, "trainability", &md, sd, tr, te, &m, &ct, err))) break;
+    *acc_mean += ct.fit_acc / c->seeds;
+    tl_cell_train_free(&ct);
+    tl_model_free(m);
+  }
+  if (!st) tl_summary_add(sum, "trainability", "control:random-labels/test_acc", *acc_mean,
+                          "chance is 0.5");
+  tl_samples_free(tr);
+  tl_samples_free(te);
+  return st;
+}
+
 static void put(FILE *fp, double x) {
   if (isfinite(x)) fprintf(fp, ",%.6g", x);
   else fprintf(fp, ",");
@@ -85,6 +164,10 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
   sets_t s;
   tl_status st = make_sets(c, &s, err);
   if (st) return st;
+  if ((st = expressivity(c, &s, sum, err))) {
+    sets_free(&s);
+    return st;
+  }
   const int S = c->seeds, M = c->nmodels, E = c->epochs;
   double *vals = tl_calloc((size_t)M * S * K_N, sizeof *vals);
   double *curves = tl_calloc((size_t)M * S * E * TL_CURVE_COLS, sizeof *curves);
@@ -102,7 +185,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
       }
       tl_model_t *m;
       tl_cell_train_t ct;
-      st = tl_cell_train(c, "trainability", md, si, s.train, s.test, &m, &ct, err);
+      st = tl_cell_train(c, h, "trainability", md, si, s.train, s.test, &m, &ct, err);
       if (st) break;
       st = judge(c, m, &s, &ct, vals + ((size_t)mi * S + si) * K_N, err);
       memcpy(curves + ((size_t)mi * S + si) * E * TL_CURVE_COLS, ct.curve,
@@ -110,6 +193,8 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
       tl_cell_train_free(&ct);
       tl_model_free(m);
     }
+  double control_acc = NAN;
+  if (!st) st = control(c, h, &s, sum, &control_acc, err);
   if (st) goto done;
 
   char path[4096];
@@ -182,6 +267,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
     snprintf(key, sizeof key, "%s/cos_K_median", name);
     tl_summary_add(sum, "trainability", key, med[5], NULL);
   }
+  fprintf(o.fp, "control:random-labels,,,,,,%.4g,,,,,,,\n", control_acc);
   if ((st = tl_outfile_commit(&o, err))) goto done;
 
   /* learning curves: median and IQR over seeds, per model */

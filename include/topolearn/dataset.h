@@ -1,0 +1,146 @@
+/* topolearn/dataset.h — labelled data sets of chains in HDF5 (SPEC 2, docs/FORMAT.md).
+ *
+ * Generation: candidate k is drawn from its own Philox stream (seed, k) — mean hoppings
+ * from their ranges first, then bond and on-site disorder (tl_chain_realise) — and
+ * solved exactly (tl_solver_*). Without balancing, chain i is candidate i; with
+ * balancing, candidates are accepted in index order until every class r_min..r_max
+ * holds its quota. Every chain is computed by the same single-threaded code whatever
+ * the thread count, so the stored data are bit-identical for any --threads.
+ *
+ * Reading: tl_dataset_open validates a file (kind, format version, shapes, dtypes and,
+ * with TL_DATASET_VERIFY, that every value is finite) and reports the first problem in
+ * one line naming the file, the field and what was expected. */
+#ifndef TOPOLEARN_DATASET_H
+#define TOPOLEARN_DATASET_H
+
+#include <stdint.h>
+
+#include "topolearn/chain.h"
+#include "topolearn/invariant.h"
+
+#define TL_DATASET_FORMAT_VERSION 1
+#define TL_NRANGE (2 * TL_RANGE_MAX + 1)
+
+/* ---- generation ------------------------------------------------------------------ */
+
+typedef struct {
+  /* Family: L, r_min..r_max, disorder per range, on-site D_0, boundary. fam.t is not
+   * used: each chain draws its mean hopping of range r_min + k uniformly from
+   * [t_lo[k], t_hi[k]] (no draw when t_lo[k] == t_hi[k]). */
+  tl_family_t fam;
+  double t_lo[TL_NRANGE], t_hi[TL_NRANGE];
+  long n;               /* chains to store, >= 1                                       */
+  uint64_t seed;
+  tl_rswn_opts_t rswn;  /* bulk fraction and ambiguity threshold                       */
+  int balanced;         /* equal label counts (within 1) over classes r_min..r_max      */
+  long max_candidates;  /* balanced: give up after this many (0: 20 n + 1000)           */
+  int store_qab;        /* store Q_AB (N x L x L)                                      */
+  int float32;          /* store eigvecs and qab as float32 (halves the bytes written)  */
+  int compress;         /* deflate level 0..9 (+ shuffle) for the large float fields    */
+  int threads;          /* OpenMP threads, 0: the OpenMP default                       */
+  int force;            /* overwrite an existing output                                */
+  const char *command;  /* command line stored as provenance (may be NULL)             */
+} tl_dataset_params_t;
+
+/* Defaults of SPEC 2: plain SSH, L = 32, v and w uniform in [0, 2], OBC, no disorder,
+ * n = 1000, seed 1, Q_AB stored, float64, no compression of the large fields. */
+void tl_dataset_params_default(tl_dataset_params_t *p);
+tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err);
+
+/* Called from the calling thread between blocks with chains stored so far and the total;
+ * a nonzero return cancels the generation (TL_ERR_INTERRUPTED, no output left). */
+
+/* Where the time went (wall-clock seconds), for benchmarks. */
+typedef struct {
+  long candidates;      /* chains drawn and solved (> n when balanced)   */
+  double seconds_total;
+  double seconds_write;   /* in HDF5 writes (mostly overlapped with solving)      */
+  double seconds_compute; /* solving chains, summed over threads                  */
+} tl_dataset_stats_t;
+
+/* Generates p->n chains into out_path (temporary name + rename). progress and stats
+ * may be NULL. */
+tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path,
+                              tl_progress_fn progress, void *progress_ctx,
+                              tl_dataset_stats_t *stats, tl_error *err);
+
+/* ---- reading --------------------------------------------------------------------- */
+
+typedef enum {
+  TL_FIELD_HOPPINGS = 0, /* N x L x R   float64                                   */
+  TL_FIELD_ENERGIES,     /* N x 2L      float64, ascending                         */
+  TL_FIELD_EIGVECS,      /* N x L x 2L  float64 or float32, site order 2n + a       */
+  TL_FIELD_QAB,          /* N x L x L   float64 or float32 (optional)               */
+  TL_FIELD_W,            /* N           float64                                   */
+  TL_FIELD_LABEL,        /* N           int32                                     */
+  TL_FIELD_AMBIGUOUS,    /* N           uint8                                     */
+  TL_FIELD_W_KSPACE,     /* N           float64, NaN where undefined               */
+  TL_FIELD_LOCAL_MARKER, /* N x L       float64                                   */
+  TL_FIELD_ONSITE,       /* N x 2L      float64 (only with on-site disorder)       */
+  TL_FIELD_CANDIDATE,    /* N           int64: random stream index of the chain    */
+  TL_FIELD_COUNT
+} tl_field;
+
+/* Memory types for tl_dataset_read; HDF5 converts. */
+typedef enum { TL_MEM_F64 = 0, TL_MEM_F32, TL_MEM_I32, TL_MEM_U8, TL_MEM_I64 } tl_memtype;
+
+typedef struct {
+  long n;
+  int L, r_min, r_max;
+  tl_boundary boundary;
+  int balanced;
+  int has_qab, has_onsite, eig_float32;
+  uint64_t seed;
+  double bulk_fraction, delta, onsite;
+  double t_lo[TL_NRANGE], t_hi[TL_NRANGE], disorder[TL_NRANGE];
+  char version[32];
+  char created[64];
+  char command[4096];
+} tl_dataset_meta_t;
+
+typedef struct tl_dataset tl_dataset_t;
+
+#define TL_DATASET_VERIFY 1 /* tl_dataset_open flag: scan every value for finiteness */
+
+tl_status tl_dataset_open(tl_dataset_t **out, const char *path, int flags, tl_error *err);
+void tl_dataset_close(tl_dataset_t *ds);
+const tl_dataset_meta_t *tl_dataset_meta(const tl_dataset_t *ds);
+/* Field name as stored ("hoppings", "W_kspace", ...). */
+const char *tl_field_name(tl_field f);
+/* Values per chain of a field (L*R for hoppings, 1 for W, ...); 0 if absent. */
+long tl_dataset_field_size(const tl_dataset_t *ds, tl_field f);
+
+/* Reads chains [first, first + count) of a field into buf (count * field_size values of
+ * type mt). Values are checked finite (W_kspace may be NaN). */
+tl_status tl_dataset_read(tl_dataset_t *ds, tl_field f, long first, long count, tl_memtype mt,
+                          void *buf, tl_error *err);
+
+/* Summary for `topolearn info`: counts per label (labels outside label_lo..label_hi go
+ * to out_of_range), ambiguous counts. */
+#define TL_INFO_LABELS 64
+typedef struct {
+  tl_dataset_meta_t meta;
+  int label_lo; /* counts[i] is for label label_lo + i, i < TL_INFO_LABELS */
+  long counts[TL_INFO_LABELS];
+  long ambiguous_counts[TL_INFO_LABELS];
+  long out_of_range;
+  long ambiguous;
+  long kspace_defined;
+  long kspace_agree;    /* chains where W_kspace is defined and equals the label */
+} tl_dataset_info_t;
+
+/* Kind and provenance of any topolearn HDF5 file (data set, model, ...): fails for a
+ * file that is not HDF5 or has no 'kind' attribute; absent provenance is left empty. */
+typedef struct {
+  char kind[32];
+  long format_version; /* -1 if absent */
+  char version[32];
+  char created[64];
+  char command[4096];
+} tl_file_provenance_t;
+tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err);
+
+/* Opens with TL_DATASET_VERIFY and fills info. */
+tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *err);
+
+#endif

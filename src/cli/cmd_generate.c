@@ -1,0 +1,227 @@
+/* topolearn generate — a labelled data set of chains -> HDF5 (docs/FORMAT.md). */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: topolearn generate --out FILE.h5 [--n N] [family flags] [options]\n\n"
+          "Draws N chains (each from its own random stream keyed by seed and index), solves\n"
+          "them exactly and stores hoppings, spectrum, eigenvectors, Q_AB, W, label, ... in\n"
+          "HDF5 (see docs/FORMAT.md). Same seed -> same data, whatever --threads.\n\n"
+          "family (default: plain SSH, v and w uniform in [0, 2], L = 32, OBC, clean):\n"
+          TL_CLI_FAMILY_HELP
+          "  --v-range a:b       SSH: v uniform in [a, b] per chain (default 0:2)\n"
+          "  --w-range a:b       SSH: w uniform in [a, b] per chain (default 0:2)\n"
+          "  --hop-range r:a:b[,r:a:b...]  mean hopping of range r uniform in [a, b] per chain\n"
+          "                      (with --hop: ranges not listed here keep their --hop value)\n\n"
+          "options:\n"
+          "  --out FILE          output HDF5 file (required; written whole or not at all)\n"
+          "  --n N               chains to store (default 1000)\n"
+          "  --balanced          equal label counts over windings r_min..r_max, by rejection\n"
+          "  --max-candidates M  with --balanced: give up after M candidates (default 20 N + 1000)\n"
+          "  --no-qab            do not store Q_AB (N x L x L)\n"
+          "  --float32           store eigvecs and qab as float32 (half the bytes)\n"
+          "  --compress K        deflate level 0..9 (+ shuffle) for the large float fields\n"
+          "                      (default 0: they barely compress; small fields always level 1)\n"
+          "  --threads T         OpenMP threads (default: all cores)\n"
+          "  --force             overwrite FILE if it exists\n"
+          "  --quiet             no progress bar (it is shown only on a terminal anyway)\n",
+          32);
+}
+
+static void on_signal(int sig) {
+  (void)sig;
+  tl_outfile_cleanup_all(); /* async-signal-safe: unlinks the temporary */
+  _exit(130);
+}
+
+/* "topolearn generate --out x.h5 ..." as provenance; arguments with spaces quoted. */
+static void join_command(int argc, char **argv, char *out, size_t cap) {
+  size_t k = (size_t)snprintf(out, cap, "topolearn");
+  for (int i = 0; i < argc && k < cap; i++) {
+    const char *q = strpbrk(argv[i], " \t'\"") ? "'" : "";
+    k += (size_t)snprintf(out + k, cap - k, " %s%s%s", q, argv[i], q);
+  }
+}
+
+typedef struct {
+  int v_fixed, w_fixed, v_range, w_range;
+  double v, w, v_lo, v_hi, w_lo, w_hi;
+  int hr_given[TL_NRANGE];
+  double hr_lo[TL_NRANGE], hr_hi[TL_NRANGE];
+} hop_flags_t;
+
+/* "r:a:b[,r:a:b...]" */
+static tl_status parse_hop_range(const char *text, hop_flags_t *h, tl_error *err) {
+  char buf[1024];
+  if (strlen(text) >= sizeof buf) return tl_error_set(err, TL_ERR_INPUT, "--hop-range: value too long");
+  strcpy(buf, text);
+  char *save = NULL;
+  int any = 0;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *c = strchr(tok, ':');
+    if (!c || !strchr(c + 1, ':'))
+      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: '%s' is not r:a:b (expected e.g. 2:0:1)", tok);
+    *c = '\0';
+    long r;
+    double a, b;
+    tl_status st = tl_cli_int("--hop-range", tok, -TL_RANGE_MAX, TL_RANGE_MAX, &r, err);
+    if (!st) st = tl_cli_range("--hop-range", c + 1, -1e6, 1e6, &a, &b, err);
+    if (st) return st;
+    if (h->hr_given[r + TL_RANGE_MAX])
+      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: range %ld given twice", r);
+    h->hr_given[r + TL_RANGE_MAX] = 1;
+    h->hr_lo[r + TL_RANGE_MAX] = a;
+    h->hr_hi[r + TL_RANGE_MAX] = b;
+    any = 1;
+  }
+  if (!any) return tl_error_set(err, TL_ERR_INPUT, "--hop-range: empty (expected r:a:b)");
+  return TL_OK;
+}
+
+/* Mean-hopping ranges per chain from the flags (see --help), into p. */
+static tl_status resolve_hoppings(tl_cli_family_t *cf, const hop_flags_t *h,
+                                  tl_dataset_params_t *p, tl_error *err) {
+  tl_family_t *f = &cf->fam;
+  int any_hr = 0;
+  for (int i = 0; i < TL_NRANGE; i++) any_hr |= h->hr_given[i];
+  const int ssh_flags = h->v_fixed || h->w_fixed || h->v_range || h->w_range;
+  if ((cf->have_hop || any_hr) && ssh_flags)
+    return tl_error_set(err, TL_ERR_INPUT, "--v/--w/--v-range/--w-range and --hop/--hop-range both "
+                        "given (expected one family)");
+  if (h->v_fixed && h->v_range) return tl_error_set(err, TL_ERR_INPUT, "--v and --v-range both given");
+  if (h->w_fixed && h->w_range) return tl_error_set(err, TL_ERR_INPUT, "--w and --w-range both given");
+  if (!cf->have_hop && !any_hr) { /* plain SSH */
+    f->r_min = 0;
+    f->r_max = 1;
+    p->t_lo[0] = h->v_fixed ? h->v : h->v_range ? h->v_lo : 0.0;
+    p->t_hi[0] = h->v_fixed ? h->v : h->v_range ? h->v_hi : 2.0;
+    p->t_lo[1] = h->w_fixed ? h->w : h->w_range ? h->w_lo : 0.0;
+    p->t_hi[1] = h->w_fixed ? h->w : h->w_range ? h->w_hi : 2.0;
+  } else {
+    int lo = cf->have_hop ? f->r_min : TL_RANGE_MAX, hi = cf->have_hop ? f->r_max : -TL_RANGE_MAX;
+    for (int i = 0; i < TL_NRANGE; i++)
+      if (h->hr_given[i]) {
+        if (i - TL_RANGE_MAX < lo) lo = i - TL_RANGE_MAX;
+        if (i - TL_RANGE_MAX > hi) hi = i - TL_RANGE_MAX;
+      }
+    for (int r = lo; r <= hi; r++) {
+      const int i = r + TL_RANGE_MAX, k = r - lo;
+      const int in_hop = cf->have_hop && r >= f->r_min && r <= f->r_max;
+      const double fixed = in_hop ? f->t[r - f->r_min] : 0.0;
+      p->t_lo[k] = h->hr_given[i] ? h->hr_lo[i] : fixed;
+      p->t_hi[k] = h->hr_given[i] ? h->hr_hi[i] : fixed;
+    }
+    f->r_min = lo;
+    f->r_max = hi;
+  }
+  for (int k = 0; k <= f->r_max - f->r_min; k++) f->t[k] = p->t_lo[k];
+  return TL_OK;
+}
+
+int tl_cmd_generate(int argc, char **argv) {
+  tl_error err = {0};
+  tl_cli_family_t cf;
+  tl_cli_family_init(&cf, 32);
+  tl_dataset_params_t p;
+  tl_dataset_params_default(&p);
+  hop_flags_t h;
+  memset(&h, 0, sizeof h);
+  const char *out = NULL;
+  int quiet = 0;
+  long x;
+#define FAIL() return tl_cli_fail("generate", &err)
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!strcmp(a, "--v") || !strcmp(a, "--w")) {
+      double *dst = a[2] == 'v' ? &h.v : &h.w;
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_double(a, v, -1e6, 1e6, dst, &err)) FAIL();
+      *(a[2] == 'v' ? &h.v_fixed : &h.w_fixed) = 1;
+      continue;
+    }
+    int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
+    if (used < 0) FAIL();
+    if (used) continue;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(a, "--out")) {
+      if (!(out = tl_cli_value(argc, argv, &i, &err))) FAIL();
+    } else if (!strcmp(a, "--n")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
+          tl_cli_int("--n", v, 1, 1000000000L, &p.n, &err))
+        FAIL();
+    } else if (!strcmp(a, "--v-range") || !strcmp(a, "--w-range")) {
+      const int is_v = a[2] == 'v';
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
+          tl_cli_range(a, v, -1e6, 1e6, is_v ? &h.v_lo : &h.w_lo, is_v ? &h.v_hi : &h.w_hi, &err))
+        FAIL();
+      *(is_v ? &h.v_range : &h.w_range) = 1;
+    } else if (!strcmp(a, "--hop-range")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_hop_range(v, &h, &err)) FAIL();
+    } else if (!strcmp(a, "--balanced")) {
+      p.balanced = 1;
+    } else if (!strcmp(a, "--max-candidates")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
+          tl_cli_int("--max-candidates", v, 1, 0x7fffffffffffL, &p.max_candidates, &err))
+        FAIL();
+    } else if (!strcmp(a, "--no-qab")) {
+      p.store_qab = 0;
+    } else if (!strcmp(a, "--float32")) {
+      p.float32 = 1;
+    } else if (!strcmp(a, "--compress")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int("--compress", v, 0, 9, &x, &err)) FAIL();
+      p.compress = (int)x;
+    } else if (!strcmp(a, "--threads")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int("--threads", v, 1, 1024, &x, &err)) FAIL();
+      p.threads = (int)x;
+    } else if (!strcmp(a, "--force")) {
+      p.force = 1;
+    } else if (!strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else {
+      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn generate --help)", a);
+      FAIL();
+    }
+  }
+  if (!out) {
+    tl_error_set(&err, TL_ERR_INPUT, "--out FILE.h5 is required");
+    FAIL();
+  }
+  if (p.max_candidates && !p.balanced) {
+    tl_error_set(&err, TL_ERR_INPUT, "--max-candidates needs --balanced");
+    FAIL();
+  }
+  if (resolve_hoppings(&cf, &h, &p, &err) || tl_cli_family_finish(&cf, &err)) FAIL();
+  p.fam = cf.fam;
+  p.seed = (uint64_t)cf.seed;
+  p.rswn = cf.rswn;
+  char command[4096];
+  join_command(argc, argv, command, sizeof command);
+  p.command = command;
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  tl_progress_t bar;
+  tl_progress_init(&bar, "chains", quiet);
+  tl_dataset_stats_t stats;
+  tl_status st = tl_dataset_generate(&p, out, tl_progress_update, &bar, &stats, &err);
+  tl_progress_done(&bar);
+  if (st) FAIL();
+#undef FAIL
+  printf("wrote %s: %ld chains, L = %d, ranges %d..%d%s, %ld candidates, %.2f s (%.0f chains/s)\n",
+         out, p.n, p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
+         stats.candidates, stats.seconds_total,
+         stats.seconds_total > 0 ? (double)p.n / stats.seconds_total : 0.0);
+  return 0;
+}

@@ -1,0 +1,87 @@
+/* topolearn info — summary of a topolearn HDF5 file (validated before it is described). */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: topolearn info FILE.h5\n\n"
+               "Validates a topolearn data set (format version, shapes, types, every value)\n"
+               "and prints counts per label, ambiguous chains, parameters and provenance.\n"
+               "For other topolearn files (models) it prints their kind and provenance.\n");
+}
+
+static void print_info(const char *path, const tl_dataset_info_t *in) {
+  const tl_dataset_meta_t *m = &in->meta;
+  printf("file         %s\n", path);
+  printf("kind         dataset (format_version %d)\n", TL_DATASET_FORMAT_VERSION);
+  printf("chains       %ld%s\n", m->n, m->balanced ? " (balanced by rejection)" : "");
+  printf("chain        L = %d, ranges %d..%d, %s\n", m->L, m->r_min, m->r_max,
+         m->boundary == TL_PBC ? "periodic" : "open");
+  for (int k = 0; k <= m->r_max - m->r_min; k++)
+    printf("hopping      t_%d uniform in [%g, %g], bond disorder D = %g\n", m->r_min + k, m->t_lo[k],
+           m->t_hi[k], m->disorder[k]);
+  if (m->onsite > 0) printf("on-site      D_0 = %g (chiral symmetry broken)\n", m->onsite);
+  printf("invariant    bulk fraction %g, ambiguity delta %g\n", m->bulk_fraction, m->delta);
+  printf("stored       eigvecs %s, qab %s%s\n", m->eig_float32 ? "float32" : "float64",
+         m->has_qab ? (m->eig_float32 ? "float32" : "float64") : "not stored",
+         m->has_onsite ? ", onsite" : "");
+  printf("labels       ");
+  int first = 1;
+  for (int i = 0; i < TL_INFO_LABELS; i++)
+    if (in->counts[i]) {
+      printf("%s%d: %ld (%ld ambiguous)", first ? "" : ", ", in->label_lo + i, in->counts[i],
+             in->ambiguous_counts[i]);
+      first = 0;
+    }
+  if (in->out_of_range) printf("%sother: %ld", first ? "" : ", ", in->out_of_range);
+  printf("\n");
+  printf("ambiguous    %ld of %ld\n", in->ambiguous, m->n);
+  printf("k-space      defined for %ld chains, equal to the label for %ld\n", in->kspace_defined,
+         in->kspace_agree);
+  printf("seed         %llu\n", (unsigned long long)m->seed);
+  printf("version      %s\n", m->version);
+  printf("created      %s\n", m->created);
+  printf("command      %s\n", m->command);
+}
+
+int tl_cmd_info(int argc, char **argv) {
+  tl_error err = {0};
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (argv[i][0] == '-' || path) {
+      tl_error_set(&err, TL_ERR_INPUT, "unexpected argument '%s' (usage: topolearn info FILE.h5)",
+                   argv[i]);
+      return tl_cli_fail("info", &err);
+    }
+    path = argv[i];
+  }
+  if (!path) {
+    tl_error_set(&err, TL_ERR_INPUT, "FILE is required (usage: topolearn info FILE.h5)");
+    return tl_cli_fail("info", &err);
+  }
+  tl_dataset_info_t *in = tl_malloc(sizeof *in);
+  if (!in) {
+    tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    return tl_cli_fail("info", &err);
+  }
+  int code = 0;
+  tl_file_provenance_t prov;
+  if (tl_file_provenance(path, &prov, &err)) {
+    code = tl_cli_fail("info", &err);
+  } else if (strcmp(prov.kind, "dataset")) { /* models etc.: what every topolearn file has */
+    printf("file         %s\n", path);
+    printf("kind         %s (format_version %ld; topolearn %s details data sets only)\n",
+           prov.kind, prov.format_version, TL_VERSION);
+    printf("version      %s\ncreated      %s\ncommand      %s\n", prov.version, prov.created,
+           prov.command);
+  } else if (tl_dataset_info(path, in, &err)) {
+    code = tl_cli_fail("info", &err);
+  } else {
+    print_info(path, in);
+  }
+  tl_free(in);
+  return code;
+}

@@ -1,0 +1,179 @@
+/* topolearn reproduce — every study with embedded defaults, then report.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "topolearn/report.h"
+
+tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
+
+static const char *const studies[] = {"trainability", "disorder", "size", "unseen", "prune"};
+#define NSTUDIES 5
+
+typedef struct {
+  int quiet;
+  time_t start;
+} progress_t;
+
+static int on_progress(void *ctx, const char *study, long done, long total, const char *cell) {
+  progress_t *p = ctx;
+  if (tl_cli_interrupted()) return 1;
+  if (!study || p->quiet) return 0;
+  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)(time(NULL) - p->start), cell);
+  return 0;
+}
+
+/* Rough cost of one sample-epoch (training + the per-epoch test pass), in microseconds,
+ * measured on the reference two-core machine; only for the time printed at the start. */
+static double cost_us(const tl_study_model_t *m, int L) {
+  const double s = (L / 32.0) * (L / 32.0);
+  switch (m->hp.kind) {
+    case TL_MODEL_TOPO: return 60 * s * (L / 32.0);
+    case TL_MODEL_SYM: return 120 * s * (L / 32.0);
+    case TL_MODEL_CNN: return 120 * s;
+    default: return 45 * s;
+  }
+}
+
+static double expected_seconds(const tl_study_config_t *c, int trainings_per_cell) {
+  double t = 0;
+  for (int i = 0; i < c->nmodels; i++)
+    t += trainings_per_cell * c->seeds * c->epochs * (c->n_train + c->n_test) * cost_us(&c->models[i], c->L) * 1e-6;
+  return t;
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: topolearn reproduce [--quick] [--out DIR] [options]\n\n"
+               "Runs every study (trainability, disorder, size, unseen, prune) and a phase\n"
+               "diagram, and writes DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and\n"
+               "DIR/summary.json. Options apply to every study:\n\n" TL_CLI_STUDY_HELP);
+}
+
+static int fail(tl_error *err) { return tl_cli_fail("reproduce", err); }
+
+int tl_cmd_reproduce(int argc, char **argv) {
+  tl_error err = {0};
+  int quick = 0, force = 0, resume = 0;
+  progress_t prog = {0, time(NULL)};
+  const char *dir = NULL;
+  /* First pass: the reproduce-level flags; study flags are checked on a scratch config. */
+  tl_study_config_t scratch;
+  tl_study_config_default(&scratch, "trainability", 0, &err);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    }
+    int used = tl_cli_study_flag(argc, argv, &i, &scratch, &err);
+    if (used < 0) return fail(&err);
+    if (used) continue;
+    if (!strcmp(a, "--quick")) quick = 1;
+    else if (!strcmp(a, "--force")) force = 1;
+    else if (!strcmp(a, "--resume")) resume = 1;
+    else if (!strcmp(a, "--quiet")) prog.quiet = 1;
+    else if (!strcmp(a, "--out")) {
+      if (!(dir = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+    } else {
+      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn reproduce --help)", a);
+      return fail(&err);
+    }
+  }
+  if (!dir) dir = quick ? "results/reproduce-quick" : "results/reproduce";
+  static tl_study_config_t cfg[NSTUDIES];
+  double expect = 0;
+  for (int k = 0; k < NSTUDIES; k++) {
+    if (tl_study_config_default(&cfg[k], studies[k], quick, &err)) return fail(&err);
+    for (int i = 1; i < argc; i++) /* the same flags on every study's defaults */
+      if (tl_cli_study_flag(argc, argv, &i, &cfg[k], &err) < 0) return fail(&err);
+    if (!strcmp(studies[k], "disorder") || !strcmp(studies[k], "unseen") ||
+        !strcmp(studies[k], "size") || !strcmp(studies[k], "prune"))
+      if (!cfg[k].models_text && cfg[k].seeds > 2) cfg[k].seeds = 2; /* secondary studies: fewer seeds */
+    cfg[k].out_dir = dir;
+    cfg[k].resume = resume;
+    if (tl_study_config_finish(&cfg[k], studies[k], &err)) return fail(&err);
+    expect += expected_seconds(&cfg[k], !strcmp(studies[k], "disorder") ? 2 : 1);
+  }
+  if (tl_cli_prepare_dir(dir, force, resume, &err)) return fail(&err);
+  tl_cli_catch_interrupts();
+  printf("reproduce: %s run, expected time about %.0f min on two cores; progress on stderr\n",
+         quick ? "quick" : "full", ceil(expect / 60));
+  fflush(stdout);
+
+  tl_summary_t *sum = calloc(1, sizeof *sum);
+  tl_figures_t *figs = calloc(1, sizeof *figs), *one = calloc(1, sizeof *one);
+  if (!sum || !figs || !one) {
+    free(sum), free(figs), free(one);
+    tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    return fail(&err);
+  }
+  tl_status st = TL_OK;
+  int figures_ok = tl_gnuplot_path() != NULL;
+  if (!figures_ok) fprintf(stderr, "topolearn reproduce: warning: gnuplot not found; figures are skipped\n");
+  /* Phase diagram of W (clean SSH) for the report. */
+  {
+    tl_phase_params_t p;
+    tl_phase_params_default(&p);
+    tl_family_ssh(&p.base, cfg[0].L, 1, 1);
+    p.x_lo = p.y_lo = 0;
+    p.x_hi = p.y_hi = 2;
+    p.nx = p.ny = 41;
+    tl_phase_point_t *pts = calloc((size_t)p.nx * p.ny, sizeof *pts);
+    char csv[4200], png[4200];
+    snprintf(csv, sizeof csv, "%s/data/phase_diagram.csv", dir);
+    snprintf(png, sizeof png, "%s/figures/phase_diagram.png", dir);
+    st = pts ? tl_phase_diagram(&p, pts, NULL, NULL, &err) : tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    if (!st) st = tl_outfile_make_parents(csv, &err);
+    if (!st) st = tl_phase_write_csv(csv, &p, pts, 1, &err);
+    free(pts);
+    if (!st && figures_ok) {
+      char title[128];
+      snprintf(title, sizeof title, "Real-space winding number W of clean SSH chains, L = %d", cfg[0].L);
+      if (!tl_outfile_make_parents(png, &err) &&
+          !tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W", title, 0, 1, 1, &err)) {
+        snprintf(figs->file[figs->n], sizeof figs->file[0], "figures/phase_diagram.png");
+        snprintf(figs->caption[figs->n], sizeof figs->caption[0], "Phase diagram: W of clean open "
+                 "SSH chains of L = %d cells over (v, w); W = 1 where |w| > |v|, with a finite-size "
+                 "crossover of width ~1/L' at the transition v = w.", cfg[0].L);
+        figs->n++;
+      }
+    }
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/summary.json", dir);
+  for (int k = 0; k < NSTUDIES && !st; k++) {
+    tl_study_hooks_t hooks = {on_progress, &prog};
+    if (!prog.quiet) fprintf(stderr, "reproduce: study %s (%d of %d)\n", studies[k], k + 1, NSTUDIES);
+    st = tl_study_run(studies[k], &cfg[k], &hooks, sum, &err);
+    if (!st) st = tl_summary_write_json(sum, path, &err); /* after every study */
+    if (!st && figures_ok) {
+      const char *names[TL_STUDY_MAX_MODELS];
+      for (int i = 0; i < cfg[k].nmodels; i++) names[i] = cfg[k].models[i].name;
+      memset(one, 0, sizeof *one);
+      if (tl_report_study_figures(studies[k], dir, names, cfg[k].nmodels, one, &err))
+        fprintf(stderr, "topolearn reproduce: warning: %s\n", err.msg);
+      for (int i = 0; i < one->n && figs->n < TL_FIGURES_MAX; i++, figs->n++) {
+        memcpy(figs->file[figs->n], one->file[i], sizeof figs->file[0]);
+        memcpy(figs->caption[figs->n], one->caption[i], sizeof figs->caption[0]);
+      }
+    }
+  }
+  if (st == TL_ERR_INTERRUPTED) {
+    fprintf(stderr, "topolearn reproduce: interrupted; finished cells are kept in %s/cells (rerun with --resume)\n", dir);
+    free(sum), free(figs), free(one);
+    return 2;
+  }
+  char command[1024] = "topolearn";
+  for (int i = 0; i < argc; i++) {
+    size_t n = strlen(command);
+    snprintf(command + n, sizeof command - n, " %s", argv[i]);
+  }
+  if (!st) st = tl_report_write(dir, sum, figs, &cfg[0], &cfg[1], command, difftime(time(NULL), prog.start), &err);
+  free(sum), free(figs), free(one);
+  if (st) return fail(&err);
+  printf("reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, numbers in %s)\n",
+         dir, dir, dir, path);
+  return 0;
+}

@@ -1,0 +1,109 @@
+/* topolearn study NAME — one study of SPEC 4 into a directory (data/, figures/,
+ * summary.json, cells/ for resume). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "topolearn/report.h"
+
+typedef struct {
+  int quiet;
+  time_t start;
+} progress_t;
+
+static int on_progress(void *ctx, const char *study, long done, long total, const char *cell) {
+  progress_t *p = ctx;
+  if (tl_cli_interrupted()) return 1;
+  if (!study || p->quiet) return 0;
+  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)(time(NULL) - p->start), cell);
+  return 0;
+}
+
+/* Prepares DIR: refuses an existing one unless --force (start over) or --resume. */
+tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
+tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err) {
+  struct stat sb;
+  if (stat(dir, &sb) == 0) {
+    if (!S_ISDIR(sb.st_mode)) return tl_error_set(err, TL_ERR_INPUT, "%s: exists and is not a directory", dir);
+    if (!force && !resume)
+      return tl_error_set(err, TL_ERR_INPUT, "%s: exists (use --resume to continue it or --force to start over)", dir);
+    /* --force without --resume starts over: every cell is retrained and overwritten */
+  } else if (resume) {
+    return tl_error_set(err, TL_ERR_INPUT, "%s: nothing to resume (no such directory)", dir);
+  }
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/x", dir);
+  return tl_outfile_make_parents(probe, err);
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: topolearn study NAME [options]\n\n"
+               "NAME: trainability | disorder | size | unseen | prune (SPEC 4). Writes DIR/data/*.csv,\n"
+               "DIR/figures/*.png, DIR/summary.json; finished cells in DIR/cells allow --resume.\n\n" TL_CLI_STUDY_HELP);
+}
+
+int tl_cmd_study(int argc, char **argv) {
+  tl_error err = {0};
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const char *name = argv[1];
+  int quick = 0;
+  for (int i = 2; i < argc; i++) quick |= !strcmp(argv[i], "--quick");
+  tl_study_config_t c;
+  if (tl_study_config_default(&c, name, quick, &err)) return tl_cli_fail("study", &err);
+  char dir_default[128];
+  snprintf(dir_default, sizeof dir_default, "results/study-%s", name);
+  c.out_dir = dir_default;
+  int force = 0;
+  progress_t prog = {0, time(NULL)};
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    int used = tl_cli_study_flag(argc, argv, &i, &c, &err);
+    if (used < 0) return tl_cli_fail("study", &err);
+    if (used || !strcmp(a, "--quick")) continue;
+    if (!strcmp(a, "--out")) {
+      if (!(c.out_dir = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("study", &err);
+    } else if (!strcmp(a, "--force")) {
+      force = 1;
+    } else if (!strcmp(a, "--resume")) {
+      c.resume = 1;
+    } else if (!strcmp(a, "--quiet")) {
+      prog.quiet = 1;
+    } else {
+      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn study --help)", a);
+      return tl_cli_fail("study", &err);
+    }
+  }
+  if (tl_study_config_finish(&c, name, &err)) return tl_cli_fail("study", &err);
+  if (tl_cli_prepare_dir(c.out_dir, force, c.resume, &err)) return tl_cli_fail("study", &err);
+  tl_cli_catch_interrupts();
+  tl_summary_t *sum = calloc(1, sizeof *sum);
+  if (!sum) {
+    tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    return tl_cli_fail("study", &err);
+  }
+  tl_study_hooks_t hooks = {on_progress, &prog};
+  tl_status st = tl_study_run(name, &c, &hooks, sum, &err);
+  if (st == TL_ERR_INTERRUPTED) {
+    fprintf(stderr, "topolearn study: interrupted; finished cells are kept in %s/cells (rerun with --resume)\n", c.out_dir);
+    free(sum);
+    return 2;
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/summary.json", c.out_dir);
+  if (!st) st = tl_summary_write_json(sum, path, &err);
+  free(sum);
+  if (st) return tl_cli_fail("study", &err);
+  const char *names[TL_STUDY_MAX_MODELS];
+  for (int i = 0; i < c.nmodels; i++) names[i] = c.models[i].name;
+  tl_figures_t figs = {0};
+  if (tl_report_study_figures(name, c.out_dir, names, c.nmodels, &figs, &err))
+    fprintf(stderr, "topolearn study: warning: %s\n", err.msg);
+  printf("wrote %s/data (tables), %s/figures (%d figures), %s\n", c.out_dir, c.out_dir, figs.n, path);
+  return 0;
+}

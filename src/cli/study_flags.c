@@ -1,0 +1,78 @@
+/* Flags of the study grid, shared by `study` and `reproduce`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_error *err) {
+  const char *a = argv[*i], *v;
+  long n;
+  double x;
+#define VALUE() \
+  if (!(v = tl_cli_value(argc, argv, i, err))) return -1
+  if (!strcmp(a, "--seeds")) {
+    VALUE();
+    if (tl_cli_int(a, v, 1, 1000, &n, err)) return -1;
+    c->seeds = (int)n;
+  } else if (!strcmp(a, "--epochs")) {
+    VALUE();
+    if (tl_cli_int(a, v, 1, 100000, &n, err)) return -1;
+    c->epochs = (int)n;
+  } else if (!strcmp(a, "--L")) {
+    VALUE();
+    if (tl_cli_int(a, v, 4, 4096, &n, err)) return -1;
+    c->L = (int)n;
+  } else if (!strcmp(a, "--n-train") || !strcmp(a, "--n-test")) {
+    VALUE();
+    if (tl_cli_int(a, v, 8, 10000000, &n, err)) return -1;
+    if (a[4] == 'r') c->n_train = n;
+    else c->n_test = n;
+  } else if (!strcmp(a, "--batch")) {
+    VALUE();
+    if (tl_cli_int(a, v, 1, 65536, &n, err)) return -1;
+    c->batch = (int)n;
+  } else if (!strcmp(a, "--lr")) {
+    VALUE();
+    if (tl_cli_double(a, v, 1e-12, 100, &c->lr, err)) return -1;
+  } else if (!strcmp(a, "--seed")) {
+    VALUE();
+    if (tl_cli_int(a, v, 0, 0x7fffffffffffffffL, &n, err)) return -1;
+    c->seed = (uint64_t)n;
+  } else if (!strcmp(a, "--models")) {
+    VALUE();
+    c->models_text = v;
+  } else if (!strcmp(a, "--train-disorder")) {
+    VALUE();
+    if (tl_cli_double(a, v, 0, 100, &c->train_disorder, err)) return -1;
+  } else if (!strcmp(a, "--sweep")) {
+    VALUE();
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", v);
+    c->nsweep = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+      if (c->nsweep >= TL_STUDY_MAX_SWEEP) {
+        tl_error_set(err, TL_ERR_INPUT, "--sweep: more than %d values", TL_STUDY_MAX_SWEEP);
+        return -1;
+      }
+      if (tl_cli_double(a, t, 0, 100, &x, err)) return -1;
+      c->sweep[c->nsweep++] = x;
+    }
+    if (!c->nsweep) {
+      tl_error_set(err, TL_ERR_INPUT, "--sweep: empty (expected e.g. 0,1,2)");
+      return -1;
+    }
+  } else if (!strcmp(a, "--edge-cells")) {
+    VALUE();
+    if (tl_cli_int(a, v, 1, 1000, &n, err)) return -1;
+    c->edge_cells = (int)n;
+  } else if (!strcmp(a, "--threads")) {
+    VALUE();
+    if (tl_cli_int(a, v, 1, 1024, &n, err)) return -1;
+    c->threads = (int)n;
+  } else {
+    return 0;
+  }
+#undef VALUE
+  return 1;
+}

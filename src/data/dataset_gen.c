@@ -1,0 +1,314 @@
+/* Data-set generation (SPEC 2): candidates from per-index Philox streams, solved in
+ * parallel blocks, accepted in index order, written while the next block computes.
+ *
+ * Pipeline per block: one OpenMP region in which one thread (`single nowait`) writes the
+ * previous full output block to HDF5 while the others — and then the writer too, thanks
+ * to dynamic scheduling — solve the candidates of this block. Acceptance and copying into
+ * the output block are serial and in candidate order, so the stored chains never depend
+ * on the thread count or on timing. */
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "data/dataset_io.h"
+#include "topolearn/outfile.h"
+
+void tl_dataset_params_default(tl_dataset_params_t *p) {
+  memset(p, 0, sizeof *p);
+  tl_family_ssh(&p->fam, 32, 1.0, 1.0);
+  p->t_lo[0] = p->t_lo[1] = 0.0;
+  p->t_hi[0] = p->t_hi[1] = 2.0;
+  p->n = 1000;
+  p->seed = 1;
+  tl_rswn_opts_default(&p->rswn);
+  p->store_qab = 1;
+}
+
+tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err) {
+  tl_family_t fam = p->fam;
+  const int R = fam.r_max - fam.r_min + 1;
+  for (int k = 0; k < R && k < TL_NRANGE; k++) fam.t[k] = p->t_lo[k];
+  tl_status st = tl_family_validate(&fam, err);
+  if (st) return st;
+  for (int k = 0; k < R; k++)
+    if (!isfinite(p->t_lo[k]) || !isfinite(p->t_hi[k]) || p->t_lo[k] > p->t_hi[k])
+      return tl_error_set(err, TL_ERR_INPUT, "mean hopping range of r = %d is [%g, %g] "
+                          "(expected finite a <= b)", fam.r_min + k, p->t_lo[k], p->t_hi[k]);
+  if (p->n < 1) return tl_error_set(err, TL_ERR_INPUT, "n = %ld chains (expected at least 1)", p->n);
+  if (p->seed > (uint64_t)INT64_MAX)
+    return tl_error_set(err, TL_ERR_INPUT, "seed %llu is too large (expected < 2^63)",
+                        (unsigned long long)p->seed);
+  if (p->compress < 0 || p->compress > 9)
+    return tl_error_set(err, TL_ERR_INPUT, "compression level %d (expected 0..9)", p->compress);
+  if (p->threads < 0 || p->threads > 1024)
+    return tl_error_set(err, TL_ERR_INPUT, "threads = %d (expected 0..1024)", p->threads);
+  if (p->max_candidates < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "max_candidates = %ld (expected >= 0)", p->max_candidates);
+  return tl_rswn_opts_validate(&p->rswn, err);
+}
+
+/* One thread's workspace, sized once and reused for every chain it solves. */
+typedef struct {
+  tl_chain_t *chain;
+  tl_solver_t *solver;
+  double *psi; /* L x 2L, for the float32 conversion */
+  double cpu;  /* seconds spent solving */
+} worker_t;
+
+static tl_status worker_new(worker_t *w, const tl_dataset_params_t *p, tl_error *err) {
+  const tl_family_t *f = &p->fam;
+  memset(w, 0, sizeof *w);
+  tl_status st = tl_chain_new(&w->chain, f->L, f->r_min, f->r_max, f->boundary, err);
+  if (!st) st = tl_solver_new(&w->solver, f->L, f->r_min, f->r_max, f->boundary, err);
+  if (!st && p->float32 && !(w->psi = tl_malloc(2 * (size_t)f->L * f->L * sizeof *w->psi)))
+    st = tl_error_set(err, TL_ERR_NOMEM, "out of memory for eigenvectors at L = %d", f->L);
+  return st;
+}
+
+static void worker_free(worker_t *w) {
+  tl_chain_free(w->chain);
+  tl_solver_free(w->solver);
+  tl_free(w->psi);
+}
+
+#define ROW(b, fld, T, j) ((T *)((b)->f[fld] + (size_t)(j) * (b)->row_bytes[fld]))
+
+/* Candidate k into row j of b. Draw order from stream (seed, k): the mean hopping of
+ * every range with t_lo < t_hi (ascending r), then tl_chain_realise's bonds and on-site
+ * terms. */
+static tl_status solve_one(worker_t *w, const tl_dataset_params_t *p, uint64_t k,
+                           tl_ds_block_t *b, long j, tl_error *err) {
+  const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1;
+  tl_rng_t rng;
+  tl_rng_init(&rng, p->seed, k);
+  tl_family_t fam = p->fam;
+  for (int r = 0; r < R; r++)
+    fam.t[r] = p->t_lo[r] < p->t_hi[r]
+                   ? p->t_lo[r] + (p->t_hi[r] - p->t_lo[r]) * tl_rng_uniform(&rng)
+                   : p->t_lo[r];
+  tl_status st = tl_chain_realise(w->chain, &fam, &rng, err);
+  if (!st) st = tl_solver_run(w->solver, w->chain, TL_PATH_AUTO, err);
+  if (st) return st;
+  const tl_solver_t *s = w->solver;
+  memcpy(ROW(b, TL_FIELD_HOPPINGS, double, j), w->chain->t, (size_t)L * R * sizeof(double));
+  if (b->f[TL_FIELD_ONSITE])
+    memcpy(ROW(b, TL_FIELD_ONSITE, double, j), w->chain->onsite, 2 * (size_t)L * sizeof(double));
+  tl_solver_energies(s, ROW(b, TL_FIELD_ENERGIES, double, j));
+  const size_t LL = (size_t)L * L;
+  if (p->float32) {
+    tl_solver_eigvecs(s, w->psi);
+    float *e = ROW(b, TL_FIELD_EIGVECS, float, j);
+    for (size_t i = 0; i < 2 * LL; i++) e[i] = (float)w->psi[i];
+    if (b->f[TL_FIELD_QAB]) {
+      float *q = ROW(b, TL_FIELD_QAB, float, j);
+      for (size_t i = 0; i < LL; i++) q[i] = (float)s->qab[i];
+    }
+  } else {
+    tl_solver_eigvecs(s, ROW(b, TL_FIELD_EIGVECS, double, j));
+    if (b->f[TL_FIELD_QAB]) memcpy(ROW(b, TL_FIELD_QAB, double, j), s->qab, LL * sizeof(double));
+  }
+  tl_rswn_t res;
+  tl_rswn_from_qab(s->qab, L, p->fam.boundary, &p->rswn, &res,
+                   ROW(b, TL_FIELD_LOCAL_MARKER, double, j));
+  *ROW(b, TL_FIELD_W, double, j) = res.W;
+  *ROW(b, TL_FIELD_LABEL, int32_t, j) = res.label;
+  *ROW(b, TL_FIELD_AMBIGUOUS, uint8_t, j) = (uint8_t)res.ambiguous;
+  int kw = 0, kdef = 0;
+  if ((st = tl_kspace_winding_chain(w->chain, &kw, &kdef, err))) return st;
+  *ROW(b, TL_FIELD_W_KSPACE, double, j) = kdef ? (double)kw : NAN;
+  *ROW(b, TL_FIELD_CANDIDATE, int64_t, j) = (int64_t)k;
+  return TL_OK;
+}
+
+/* Chains per block: about 16 MiB of output, and at least two per thread. The block size
+ * never changes the data (candidates are accepted in index order whatever the blocks);
+ * it bounds memory (three blocks) and sets how often the writer runs. */
+static long block_chains(size_t row_bytes, long n, int nt) {
+  long b = (long)((16u << 20) / row_bytes);
+  if (b < 2L * nt) b = 2L * nt;
+  if (b > 4096) b = 4096;
+  if (b > n) b = n;
+  return b;
+}
+
+typedef struct {
+  tl_ds_block_t out[2];
+  long count[2];
+  int cur;
+  int pending;       /* index of a full block waiting to be written, or -1 */
+  long pending_first;
+  long stored;       /* chains accepted so far */
+} outq_t;
+
+tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path,
+                              tl_progress_fn progress, void *progress_ctx,
+                              tl_dataset_stats_t *stats, tl_error *err) {
+  tl_status st = tl_dataset_params_validate(p, err);
+  if (st) return st;
+  const double t_start = omp_get_wtime();
+  const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1, C = R;
+  const int has_onsite = p->fam.onsite > 0;
+  const int nt = p->threads > 0 ? p->threads : omp_get_max_threads();
+  const long max_cand = p->balanced ? (p->max_candidates > 0 ? p->max_candidates : 20 * p->n + 1000)
+                                    : p->n;
+  long quota[TL_NRANGE] = {0}, filled[TL_NRANGE] = {0};
+  for (int c = 0; c < C; c++) quota[c] = p->n / C + (c < p->n % C); /* remainder: lowest classes */
+
+  tl_ds_block_t cand;
+  outq_t q;
+  memset(&q, 0, sizeof q);
+  memset(&cand, 0, sizeof cand);
+  q.pending = -1;
+  worker_t *workers = tl_calloc((size_t)nt, sizeof *workers);
+  if (!workers) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %d workers", nt);
+  for (int t = 0; t < nt && !st; t++) st = worker_new(&workers[t], p, err);
+  long B = 0;
+  if (!st) {
+    st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, err);
+    if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt);
+    tl_ds_block_free(&cand);
+  }
+  /* candidates need their own block only when some are rejected */
+  if (!st) st = tl_ds_block_init(&cand, p->balanced ? B : 1, L, R, p->float32, p->store_qab,
+                                 has_onsite, err);
+  for (int i = 0; i < 2 && !st; i++)
+    st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, err);
+
+  tl_outfile_t of;
+  tl_ds_writer_t w;
+  int file_open = 0, began = 0;
+  if (!st && !(st = tl_outfile_begin(&of, out_path, p->force, 0, err))) began = 1;
+  if (!st && !(st = tl_ds_writer_open(&w, of.tmp_path, out_path, p, err))) file_open = 1;
+
+  /* BLAS inside the solver runs single-threaded in every configuration, so a chain's
+   * arithmetic is the same whatever the thread count (and a 1-thread run uses 1 core). */
+  const int blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  double t_write = 0.0;
+  long next = 0;
+  while (!st && q.stored < p->n) {
+    if (next >= max_cand) {
+      int worst = -1; /* the open class furthest from its quota (some quota is open) */
+      for (int c = 0; c < C; c++)
+        if (filled[c] < quota[c] &&
+            (worst < 0 || (double)filled[c] / quota[c] < (double)filled[worst] / quota[worst]))
+          worst = c;
+      if (worst < 0) worst = 0;
+      st = tl_error_set(err, TL_ERR_INPUT, "balanced: winding %d cannot be reached: %ld of %ld "
+                        "chains after %ld candidates (the family rarely or never has that winding)",
+                        p->fam.r_min + worst, filled[worst], quota[worst], max_cand);
+      break;
+    }
+    const long kc = next + B <= max_cand ? B : max_cand - next;
+    /* Without balancing every candidate is kept in order: solve straight into the
+     * output block (it is free: the block written meanwhile is the other one). */
+    tl_ds_block_t *dst = p->balanced ? &cand : &q.out[q.cur];
+    long bad = LONG_MAX;
+    tl_error bad_err = {0};
+    tl_status wst = TL_OK;
+    tl_error werr = {0};
+#pragma omp parallel num_threads(nt)
+    {
+#pragma omp single nowait
+      if (q.pending >= 0) {
+        double t0 = omp_get_wtime();
+        wst = tl_ds_writer_rows(&w, &q.out[q.pending], q.pending_first, q.count[q.pending], &werr);
+        t_write += omp_get_wtime() - t0;
+      }
+      worker_t *me = &workers[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+      for (long j = 0; j < kc; j++) {
+        tl_error e;
+        double t0 = omp_get_wtime();
+        if (solve_one(me, p, (uint64_t)(next + j), dst, j, &e)) {
+#pragma omp critical(tl_dataset_bad)
+          if (next + j < bad) { /* report the lowest index: the same error for any nt */
+            bad = next + j;
+            bad_err = e;
+          }
+        }
+        me->cpu += omp_get_wtime() - t0;
+      }
+    }
+    if (wst) { *err = werr; st = wst; break; }
+    if (q.pending >= 0) {
+      q.count[q.pending] = 0;
+      q.pending = -1;
+    }
+    if (bad != LONG_MAX) {
+      st = tl_error_set(err, bad_err.status, "chain (stream %ld): %s", bad, bad_err.msg);
+      break;
+    }
+    if (!p->balanced) {
+      q.count[q.cur] = kc;
+      q.stored += kc;
+      if (kc == B) {
+        q.pending = q.cur;
+        q.pending_first = q.stored - B;
+        q.cur ^= 1;
+      }
+    }
+    for (long j = 0; p->balanced && j < kc && q.stored < p->n; j++) {
+      /* labels outside r_min..r_max (possible with on-site disorder) fill no class */
+      int c = *ROW(&cand, TL_FIELD_LABEL, int32_t, j) - p->fam.r_min;
+      if (c < 0 || c >= C || filled[c] >= quota[c]) continue;
+      filled[c]++;
+      if (q.count[q.cur] == B) { /* defensive: a second full block in one pass */
+        st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - B, B, err);
+        q.count[q.cur] = 0;
+        if (st) break;
+      }
+      tl_ds_block_copy(&q.out[q.cur], q.count[q.cur]++, &cand, j);
+      q.stored++;
+      if (q.count[q.cur] == B && q.pending < 0) {
+        q.pending = q.cur;
+        q.pending_first = q.stored - B;
+        q.cur ^= 1;
+      }
+    }
+    next += kc;
+    if (!st && progress && progress(progress_ctx, q.stored, p->n))
+      st = tl_error_set(err, TL_ERR_INTERRUPTED, "%s: generation cancelled after %ld of %ld chains",
+                        out_path, q.stored, p->n);
+  }
+  /* Tail: the block that may still wait, then the partial one. */
+  if (!st && q.pending >= 0) {
+    double t0 = omp_get_wtime();
+    st = tl_ds_writer_rows(&w, &q.out[q.pending], q.pending_first, q.count[q.pending], err);
+    t_write += omp_get_wtime() - t0;
+  }
+  if (!st && q.count[q.cur] > 0) {
+    double t0 = omp_get_wtime();
+    st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - q.count[q.cur], q.count[q.cur], err);
+    t_write += omp_get_wtime() - t0;
+  }
+  openblas_set_num_threads(blas_threads);
+
+  if (file_open) {
+    tl_error cerr;
+    tl_status cst = tl_ds_writer_close(&w, &cerr);
+    if (!st && cst) {
+      st = cst;
+      *err = cerr;
+    }
+  }
+  if (began) {
+    if (!st) st = tl_outfile_commit(&of, err);
+    else tl_outfile_abort(&of);
+  }
+  if (stats) {
+    memset(stats, 0, sizeof *stats);
+    stats->candidates = next;
+    stats->seconds_total = omp_get_wtime() - t_start;
+    stats->seconds_write = t_write;
+    for (int t = 0; t < nt; t++) stats->seconds_compute += workers[t].cpu;
+  }
+  for (int t = 0; t < nt; t++) worker_free(&workers[t]);
+  tl_free(workers);
+  tl_ds_block_free(&cand);
+  tl_ds_block_free(&q.out[0]);
+  tl_ds_block_free(&q.out[1]);
+  return st;
+}

@@ -1,0 +1,41 @@
+/* src/data/dataset_io.h — blocks of chains in memory and the HDF5 writer that stores
+ * them (private to src/data). */
+#ifndef TL_DATA_DATASET_IO_H
+#define TL_DATA_DATASET_IO_H
+
+#include "data/dataset_format.h"
+
+/* cap chains, one contiguous array per field (NULL when the field is not stored), each
+ * row_bytes[f] per chain, in the stored element kind. */
+typedef struct {
+  long cap;
+  unsigned char *f[TL_FIELD_COUNT];
+  size_t row_bytes[TL_FIELD_COUNT];
+} tl_ds_block_t;
+
+tl_status tl_ds_block_init(tl_ds_block_t *b, long cap, int L, int R, int float32, int has_qab,
+                           int has_onsite, tl_error *err);
+void tl_ds_block_free(tl_ds_block_t *b);
+/* Copies chain j of src to chain i of dst (same layout). */
+void tl_ds_block_copy(tl_ds_block_t *dst, long i, const tl_ds_block_t *src, long j);
+/* Bytes per chain over all stored fields. */
+size_t tl_ds_block_row_bytes(const tl_ds_block_t *b);
+
+typedef struct {
+  hid_t file;
+  hid_t d[TL_FIELD_COUNT];
+  const char *path; /* final output name, for messages */
+  int float32;
+} tl_ds_writer_t;
+
+/* Creates file_path (the temporary), writes every attribute and creates the datasets.
+ * path names the final output in messages. */
+tl_status tl_ds_writer_open(tl_ds_writer_t *w, const char *file_path, const char *path,
+                            const tl_dataset_params_t *p, tl_error *err);
+/* Stores chains [0, count) of b as chains [first, first + count) of the file. */
+tl_status tl_ds_writer_rows(tl_ds_writer_t *w, const tl_ds_block_t *b, long first, long count,
+                            tl_error *err);
+/* Closes the file; reports a failed flush (disk full). */
+tl_status tl_ds_writer_close(tl_ds_writer_t *w, tl_error *err);
+
+#endif
