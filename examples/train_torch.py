@@ -8,9 +8,10 @@
 Notebook-style: each block below is one cell. The data set holds, per chain, the
 positive-energy eigenvectors (L x 2L, site order, sign gauge of SPEC 2) and the label
 round(W) of the exact RSWN, ambiguous chains left out -- the fields of `topolearn
-generate`. With --data FILE.h5 and a library that has the data-set layer, it is read with
-topolearn.load(); otherwise it is built here with topolearn.chain/eig/rswn (v, w uniform
-in [0, 2], the default family of SPEC 2). Needs Debian's python3-torch
+generate`. With --data FILE.h5 it is read with topolearn.load() (validated by the C
+reader); otherwise topolearn.generate() makes it in memory (the default family of SPEC 2:
+v, w uniform in [0, 2]), or, with a library built without the data-set layer, it is
+assembled here from topolearn.chain/eig/rswn. Needs Debian's python3-torch
 (TL_WITH_TORCH=1 make deps); without it the script says so and exits 0.
 """
 import argparse
@@ -28,7 +29,7 @@ except ImportError:
 
 # %% parameters
 ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-ap.add_argument("--data", help="a data set written by `topolearn generate` (needs tl.load)")
+ap.add_argument("--data", help="a data set written by `topolearn generate` or tl.generate")
 ap.add_argument("--n", type=int, default=2000, help="chains to build when --data is absent")
 ap.add_argument("--L", type=int, default=32)
 ap.add_argument("--epochs", type=int, default=20)
@@ -40,10 +41,9 @@ torch.manual_seed(args.seed)
 
 # %% the data set: eigvecs (N, L, 2L) float64 and labels (N,), ambiguous chains dropped
 t0 = time.perf_counter()
-if args.data:
-    if not hasattr(tl, "load"):
-        raise SystemExit("train_torch: this topolearn has no load() (data-set layer not built)")
-    ds = tl.load(args.data)
+if args.data or tl.has_datasets:
+    ds = tl.load(args.data) if args.data else tl.generate(n=args.n, L=args.L, seed=args.seed,
+                                                          qab=False)
     keep = ~ds["ambiguous"].astype(bool)
     X, y = ds["eigvecs"][keep], ds["label"][keep].astype(np.int64)
 else:

@@ -126,6 +126,8 @@ def raise_for(status, err):
         exc = OSError(msg)
     elif status == TL_ERR_NOMEM:
         exc = MemoryError(msg)
+    elif status == TL_ERR_INTERRUPTED:
+        exc = KeyboardInterrupt(msg)
     else:
         exc = RuntimeError(msg)
     exc.status = status
