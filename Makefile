@@ -8,7 +8,7 @@ CMAKE_FLAGS += -DTL_WERROR=ON
 endif
 BIN = $(BUILD)/topolearn
 
-.PHONY: deps build run test bench sanitize fuzz clean
+.PHONY: deps build run test bench sanitize fuzz memcheck clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -45,6 +45,15 @@ fuzz: deps
 	    || { tail -30 build-fuzz/$$name.log; exit 1; }; \
 	  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" build-fuzz/$$name.log | tail -1; \
 	done
+
+# valgrind memcheck on a small study run (every model kind trains, saves, reloads,
+# evaluates): any invalid access or definite leak fails the target.
+memcheck: build
+	@rm -rf $(BUILD)/memcheck
+	OMP_NUM_THREADS=1 valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 -q \
+	  $(BIN) study trainability --L 8 --n-train 64 --n-test 32 --epochs 2 --seeds 1 \
+	  --models topo:random,mlp:eigvec,cnn:eigvec,sym:exact --out $(BUILD)/memcheck --quiet
+	@echo "memcheck: clean"
 
 bench: build
 	bash bench/run_all.sh $(BUILD)

@@ -52,10 +52,19 @@ static void test_malformed(void **state) {
   expect_error("t_0,t_1\n1,2,\n", "row has 3 columns");
 }
 
+/* Every error is one line, even when it quotes a value holding control characters. */
+static void test_error_is_one_line(void **state) {
+  (void)state;
+  tl_error err = {0};
+  tl_error_set(&err, TL_ERR_INPUT, "attribute is '%s'", "a\nb\rc\td");
+  assert_string_equal(err.msg, "attribute is 'a?b?c?d'");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid),
       cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_error_is_one_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,11 @@ typedef struct {
 } tl_file_provenance_t;
 tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err);
 
+/* The whole file, validated, as an in-memory sample set (topolearn/model.h) in double
+ * precision — what training and evaluation read. */
+struct tl_samples_s;
+tl_status tl_dataset_load_samples(const char *path, struct tl_samples_s **out, tl_error *err);
+
 /* Opens with TL_DATASET_VERIFY and fills info. */
 tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *err);
 

@@ -38,7 +38,7 @@
  *                        from psi as 2 sum_j a_j b_j^T, exact by SPEC 1.4)
  *   energies + i*2L      ascending
  *   W[i], label[i] = round(W), ambiguous[i] (SPEC 1.3) */
-typedef struct {
+typedef struct tl_samples_s {
   int N, L, r_min, r_max, R;
   tl_boundary boundary;  /* of every chain (distances in the marker, sym's features) */
   double *t, *psi, *qab, *energies, *W;

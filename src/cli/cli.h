@@ -112,3 +112,24 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
 
 int tl_cmd_study(int argc, char **argv);
 int tl_cmd_reproduce(int argc, char **argv);
+
+/* ---- model flags of `train` ------------------------------------------------------- */
+
+typedef struct {
+  tl_model_hyper_t hp;
+  int have_model, have_input, have_widths, have_act, have_init;
+  tl_model_input input;
+  int nlayers, width[TL_MODEL_MAX_LAYERS];
+  tl_model_act act;
+  int kernel, pool, band, sym_hidden;
+  tl_model_init init;
+  double init_sigma, beta0;
+  char freeze[256];  /* comma-separated tensor names */
+} tl_cli_model_t;
+
+int tl_cli_model_flag(int argc, char **argv, int *i, tl_cli_model_t *cm, tl_error *err);
+/* --model required; applies the given flags over the kind's defaults. */
+tl_status tl_cli_model_finish(tl_cli_model_t *cm, tl_error *err);
+
+int tl_cmd_train(int argc, char **argv);
+int tl_cmd_eval(int argc, char **argv);

@@ -71,7 +71,25 @@ int tl_cmd_info(int argc, char **argv) {
   tl_file_provenance_t prov;
   if (tl_file_provenance(path, &prov, &err)) {
     code = tl_cli_fail("info", &err);
-  } else if (strcmp(prov.kind, "dataset")) { /* models etc.: what every topolearn file has */
+  } else if (!strcmp(prov.kind, "model")) {
+    tl_model_t *m = NULL;
+    tl_model_provenance_t mp;
+    if (tl_model_load(&m, path, &mp, &err)) {
+      code = tl_cli_fail("info", &err);
+    } else {
+      char desc[512];
+      tl_model_summary(m, desc, sizeof desc);
+      printf("file         %s\nkind         model (format_version %ld)\n", path, prov.format_version);
+      printf("model        %s\n", desc);
+      for (int i = 0; i < m->params->ntensors; i++)
+        printf("tensor       %-10s %d x %d%s\n", m->params->tensor[i].name, m->params->tensor[i].rows,
+               m->params->tensor[i].cols, m->params->tensor[i].frozen ? " (frozen)" : "");
+      printf("trained      %d epochs, seed %llu, optimiser step %ld\n", mp.epochs_done,
+             (unsigned long long)mp.seed, m->params->step);
+      printf("data         %s\ncreated      %s\ncommand      %s\n", mp.data_hash, mp.created, mp.command);
+      tl_model_free(m);
+    }
+  } else if (strcmp(prov.kind, "dataset")) { /* other kinds: what every topolearn file has */
     printf("file         %s\n", path);
     printf("kind         %s (format_version %ld; topolearn %s details data sets only)\n",
            prov.kind, prov.format_version, TL_VERSION);

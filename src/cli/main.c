@@ -22,6 +22,8 @@ static const tl_cmd_t commands[] = {
     {"study", "one study: trainability, disorder, size, unseen, prune", tl_cmd_study},
     {"reproduce", "every study + report.md with figures (--quick: minutes)", tl_cmd_reproduce},
     {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate},
+    {"train", "a model on a data set -> model HDF5 + metrics CSV", tl_cmd_train},
+    {"eval", "a model on a data set -> accuracy, confusion, per-chain CSV", tl_cmd_eval},
     {"info", "summary of a topolearn HDF5 file", tl_cmd_info},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);

@@ -11,6 +11,10 @@ tl_status tl_error_set(tl_error *err, tl_status status, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    /* Messages quote values from files (attributes, fields); control characters in
+     * them must not break the one-line contract of every error. */
+    for (char *p = err->msg; *p; p++)
+      if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
   }
   return status;
 }

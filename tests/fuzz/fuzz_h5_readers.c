@@ -1,0 +1,199 @@
+/* Structure-aware libFuzzer harness for the HDF5 readers (data sets and model files).
+ *
+ * Raw byte mutation would mostly exercise libhdf5's own parser; what we must harden is
+ * our validation of any well-formed HDF5 file. So the input drives edits, through the
+ * HDF5 API, of valid template files made in-process (a small data set and a small
+ * model): delete an attribute or dataset, retype an attribute (int, double, string,
+ * array) with values from the input, replace a dataset with another shape and type
+ * filled with input bytes (NaN and inf included). The readers must then succeed or
+ * fail with one line — never crash, leak or read out of bounds. */
+#include <hdf5.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "topolearn.h"
+#include "topolearn/dataset.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct {
+  const uint8_t *p;
+  size_t n;
+} input_t;
+
+static unsigned take(input_t *in, unsigned mod) {
+  if (!in->n || !mod) return 0;
+  unsigned v = *in->p++;
+  in->n--;
+  return v % mod;
+}
+
+static char tmpl_data[64], tmpl_model[64], work[64];
+static unsigned char *tmpl_bytes[2];
+static size_t tmpl_len[2];
+
+static unsigned char *slurp(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) abort();
+  fseek(fp, 0, SEEK_END);
+  *len = (size_t)ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  unsigned char *b = malloc(*len);
+  if (fread(b, 1, *len, fp) != *len) abort();
+  fclose(fp);
+  return b;
+}
+
+static void make_templates(void) {
+  tl_error err = {0};
+  snprintf(tmpl_data, sizeof tmpl_data, "/tmp/tl-fuzz-data-%d.h5", (int)getpid());
+  snprintf(tmpl_model, sizeof tmpl_model, "/tmp/tl-fuzz-model-%d.h5", (int)getpid());
+  snprintf(work, sizeof work, "/tmp/tl-fuzz-work-%d.h5", (int)getpid());
+  tl_dataset_params_t p;
+  tl_dataset_params_default(&p);
+  p.fam.L = 4;
+  p.n = 3;
+  p.force = 1;
+  p.threads = 1;
+  if (tl_dataset_generate(&p, tmpl_data, NULL, NULL, NULL, &err)) abort();
+  tl_model_hyper_t hp;
+  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  hp.nlayers = 1;
+  hp.width[0] = 3;
+  tl_rng_t rng;
+  tl_rng_init(&rng, 1, 0);
+  tl_model_t *m;
+  if (tl_model_new(&m, &hp, 4, 0, 1, &rng, &err) || tl_model_save(m, tmpl_model, 1, NULL, &err)) abort();
+  tl_model_free(m);
+  tmpl_bytes[0] = slurp(tmpl_data, &tmpl_len[0]);
+  tmpl_bytes[1] = slurp(tmpl_model, &tmpl_len[1]);
+  unlink(tmpl_data);
+  unlink(tmpl_model);
+}
+
+/* Names of every dataset in the file, for picking a target. */
+typedef struct {
+  char name[16][64];
+  int n;
+} names_t;
+
+static herr_t visit(hid_t o, const char *name, const H5O_info_t *info, void *op) {
+  (void)o;
+  names_t *nm = op;
+  if (info->type == H5O_TYPE_DATASET && nm->n < 16) snprintf(nm->name[nm->n++], 64, "%s", name);
+  return 0;
+}
+
+static herr_t attr_name(hid_t loc, const char *name, const H5A_info_t *info, void *op) {
+  (void)loc, (void)info;
+  names_t *nm = op;
+  if (nm->n < 16) snprintf(nm->name[nm->n++], 64, "%s", name);
+  return 0;
+}
+
+static void edit(hid_t f, input_t *in) {
+  names_t ds = {0}, at = {0};
+  H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, visit, &ds, H5O_INFO_BASIC);
+  hsize_t idx = 0;
+  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, attr_name, &at);
+  switch (take(in, 4)) {
+    case 0: /* delete an attribute */
+      if (at.n) H5Adelete(f, at.name[take(in, (unsigned)at.n)]);
+      break;
+    case 1: { /* retype an attribute */
+      if (!at.n) break;
+      const char *name = at.name[take(in, (unsigned)at.n)];
+      H5Adelete(f, name);
+      hsize_t dim = 1 + take(in, 3);
+      hid_t sp = take(in, 2) ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dim, NULL);
+      unsigned kind = take(in, 3);
+      hid_t t = kind == 0 ? H5Tcopy(H5T_NATIVE_LLONG) : kind == 1 ? H5Tcopy(H5T_NATIVE_DOUBLE) : H5Tcopy(H5T_C_S1);
+      if (kind == 2) H5Tset_size(t, 8);
+      unsigned char buf[64] = {0};
+      for (size_t i = 0; i < sizeof buf && in->n; i++) buf[i] = (unsigned char)take(in, 256);
+      hid_t a = H5Acreate2(f, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+      if (a >= 0) {
+        H5Awrite(a, t, buf);
+        H5Aclose(a);
+      }
+      H5Tclose(t);
+      H5Sclose(sp);
+      break;
+    }
+    default: { /* replace a dataset (or delete it) */
+      if (!ds.n) break;
+      const char *name = ds.name[take(in, (unsigned)ds.n)];
+      H5Ldelete(f, name, H5P_DEFAULT);
+      if (take(in, 4) == 0) break;
+      int rank = 1 + (int)take(in, 3);
+      hsize_t dims[3];
+      size_t count = 1;
+      for (int r = 0; r < rank; r++) count *= (dims[r] = take(in, 9));
+      unsigned kind = take(in, 3);
+      hid_t t = kind == 0 ? H5T_NATIVE_DOUBLE : kind == 1 ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT;
+      size_t bytes = count * H5Tget_size(t);
+      unsigned char *buf = calloc(bytes ? bytes : 1, 1);
+      for (size_t i = 0; i < bytes && in->n; i++) buf[i] = (unsigned char)take(in, 256);
+      hid_t sp = H5Screate_simple(rank, dims, NULL);
+      hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+      H5Pset_create_intermediate_group(lcpl, 1);
+      hid_t d = H5Dcreate2(f, name, t, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+      if (d >= 0) {
+        if (count) H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+        H5Dclose(d);
+      }
+      H5Pclose(lcpl);
+      H5Sclose(sp);
+      free(buf);
+    }
+  }
+}
+
+static void check(tl_status st, const tl_error *err) {
+  if (st && (err->msg[0] == '\0' || strchr(err->msg, '\n'))) {
+    fprintf(stderr, "bad error message: [%s]\n", err->msg);
+    __builtin_trap();
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!tmpl_bytes[0]) {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    make_templates();
+  }
+  input_t in = {data, size};
+  const unsigned which = take(&in, 2);
+  FILE *fp = fopen(work, "wb");
+  fwrite(tmpl_bytes[which], 1, tmpl_len[which], fp);
+  fclose(fp);
+  hid_t f = H5Fopen(work, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (f < 0) abort();
+  for (unsigned k = 1 + take(&in, 3); k > 0; k--) edit(f, &in);
+  H5Fclose(f);
+  tl_error err = {0};
+  tl_status st;
+  if (which == 0) {
+    tl_samples_t *s = NULL;
+    st = tl_dataset_load_samples(work, &s, &err);
+    check(st, &err);
+    tl_samples_free(s);
+    tl_dataset_info_t *info = malloc(sizeof *info);
+    st = tl_dataset_info(work, info, &err);
+    check(st, &err);
+    free(info);
+  } else {
+    tl_model_t *m = NULL;
+    st = tl_model_load(&m, work, NULL, &err);
+    check(st, &err);
+    tl_model_free(m);
+  }
+  tl_chain_t *c = NULL;
+  st = tl_hopfile_read_h5(work, 0, TL_OBC, &c, &err);
+  check(st, &err);
+  tl_chain_free(c);
+  unlink(work);
+  return 0;
+}
