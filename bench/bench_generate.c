@@ -4,7 +4,7 @@
  * and compression, measured in the same run. Prints where the time goes (solving vs
  * HDF5 writes) and the ratios. Not a test: it asserts nothing.
  *
- * usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] [--reps R (3)]
+ * usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] [--reps R (3)] [--L 32|100]
  *                       [--compress K] [--float32] [--no-qab] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,17 +38,18 @@ static double numpy_rate(const char *py, const char *dir, int L, long n, int com
 
 int main(int argc, char **argv) {
   const char *py = "/usr/bin/python3", *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-  int quick = 0, compress = 0, float32 = 0, no_qab = 0, reps = 3;
+  int quick = 0, compress = 0, float32 = 0, no_qab = 0, reps = 3, only_L = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--python") && i + 1 < argc) py = argv[++i];
     else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!strcmp(argv[i], "--quick")) quick = 1;
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--L") && i + 1 < argc) only_L = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--compress") && i + 1 < argc) compress = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--float32")) float32 = 1;
     else if (!strcmp(argv[i], "--no-qab")) no_qab = 1;
     else {
-      fprintf(stderr, "usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] [--reps R] "
+      fprintf(stderr, "usage: bench_generate [--python PY] [--dir TMPDIR] [--quick] [--reps R] [--L 32|100] "
                       "[--compress K] [--float32] [--no-qab]\n");
       return 2;
     }
@@ -70,6 +71,7 @@ int main(int argc, char **argv) {
          "write s", "MB/s out");
   for (int s = 0; s < 2; s++) {
     const int L = sizes[s];
+    if (only_L && L != only_L) continue;
     /* The same N for C and NumPy (~250 MB each, the same page-cache regime). Best of
      * `reps` interleaved rounds: other jobs share the cores, and the fastest round is
      * the one least disturbed by them. */
