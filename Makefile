@@ -60,3 +60,18 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
+
+# Installs the library, headers and CLI under PREFIX, and the Python package (plain
+# copy: Debian's system Python refuses pip, PEP 668) into PYTHON_SITE with libpath.txt
+# naming the installed library. In a venv, `pip install ./python` works offline too.
+PREFIX ?= /usr/local
+PYTHON ?= /usr/bin/python3
+PYTHON_SITE ?= $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib'))")
+.PHONY: install
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+	mkdir -p $(DESTDIR)$(PYTHON_SITE)/topolearn
+	cp python/topolearn/*.py $(DESTDIR)$(PYTHON_SITE)/topolearn/
+	echo "$(PREFIX)/lib/libtopolearn.so" >$(DESTDIR)$(PYTHON_SITE)/topolearn/libpath.txt
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+	@echo "install: library in $(DESTDIR)$(PREFIX)/lib, Python package in $(DESTDIR)$(PYTHON_SITE)/topolearn"

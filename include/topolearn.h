@@ -16,5 +16,6 @@
 #include "topolearn/baseline.h"
 #include "topolearn/json.h"
 #include "topolearn/dataset.h"
+#include "topolearn/arrays.h"
 
 #endif

@@ -13,6 +13,7 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py   # reference scripts, interop tests
   clang libclang-rt-14-dev                   # libFuzzer harnesses (make fuzz)
   valgrind                                   # make memcheck
+  python3-setuptools python3-wheel python3-pip python3-venv   # pip install ./python, offline
 )
 [ "${TL_WITH_TORCH:-0}" = 1 ] && packages+=(python3-torch)
 
