@@ -2,9 +2,13 @@
  *
  *   ours   tl_solver_run + tl_rswn_from_qab on a solver made once (workspaces reused:
  *          the steady-state cost of one chain in a data-set loop);
- *   bare   the LAPACK calls our path makes, with preallocated workspaces, plus ONE
- *          L x L dgemm (Q_AB = U V^T): dbdsdc for plain SSH; dgbbrd -> dbdsdc -> the two
- *          back-transform dgemms for the banded path;
+ *   bare   the bare LAPACK route, workspaces preallocated, plus ONE L x L dgemm
+ *          (Q_AB = U V^T): dbdsdc for plain SSH; dgbbrd (Q and P^T accumulated) -> dbdsdc
+ *          -> the two back-transform dgemms for ranges 0..2;
+ *   core   what LAPACK/BLAS alone must do on our banded path: dbdsdc of the bidiagonal
+ *          (from dgbbrd without vectors, untimed) plus the ONE dgemm; our path adds its
+ *          own band reduction and rotation replay (src/physics/solver.c) to this. For
+ *          plain SSH core = bare;
  *   numpy  bench/rswn_numpy.py on the same hoppings (dense eigh of the 2L x 2L H, Q by a
  *          BLAS product, the marker), run through /usr/bin/python3 from here.
  *
@@ -61,6 +65,7 @@ static void die(const char *what, const tl_error *err) {
 typedef struct {
   int L, banded, kl, ku, ldab;
   double *d0, *e0, *ab0;    /* the input, copied in because LAPACK overwrites it */
+  double *dc, *ec;          /* banded: the bidiagonal B, for the core timing      */
   double *d, *e, *ab;
   double *q, *pt, *ub, *vtb; /* banded: dgbbrd's factors and B's SVD                */
   double *u, *vt, *qab;
@@ -109,11 +114,18 @@ static void bare_init(bare_t *b, const tl_chain_t *c) {
   b->pt = xmalloc(LL * sizeof(double));
   b->ub = xmalloc(LL * sizeof(double));
   b->vtb = xmalloc(LL * sizeof(double));
+  b->dc = xmalloc(L * sizeof(double));
+  b->ec = xmalloc(L * sizeof(double));
+  double cd;
+  memcpy(b->ab, b->ab0, (size_t)b->ldab * L * sizeof(double));
+  if (LAPACKE_dgbbrd_work(LAPACK_COL_MAJOR, 'N', L, L, 0, b->kl, b->ku, b->ab, b->ldab, b->dc,
+                          b->ec, NULL, 1, NULL, 1, &cd, 1, b->work))
+    die("dgbbrd (core)", NULL);
 }
 
 static void bare_free(bare_t *b) {
   free(b->d0); free(b->e0); free(b->ab0); free(b->d); free(b->e); free(b->ab);
-  free(b->q); free(b->pt); free(b->ub); free(b->vtb);
+  free(b->q); free(b->pt); free(b->ub); free(b->vtb); free(b->dc); free(b->ec);
   free(b->u); free(b->vt); free(b->qab); free(b->work); free(b->iwork);
 }
 
@@ -143,6 +155,19 @@ static void bare_run(bare_t *b) {
                 b->vt, L);
   }
   cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, L, L, L, 1.0, b->vt, L, b->u, L, 0.0, b->qab, L);
+}
+
+/* The LAPACK/BLAS core of the banded path: dbdsdc of B plus the one product. */
+static void core_run(bare_t *b) {
+  const int L = b->L;
+  double qd;
+  lapack_int iqd;
+  memcpy(b->d, b->dc, L * sizeof(double));
+  memcpy(b->e, b->ec, L * sizeof(double));
+  if (LAPACKE_dbdsdc_work(LAPACK_COL_MAJOR, 'U', 'I', L, b->d, b->e, b->ub, L, b->vtb, L, &qd, &iqd,
+                          b->work, b->iwork))
+    die("dbdsdc (core)", NULL);
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, L, L, L, 1.0, b->vtb, L, b->ub, L, 0.0, b->qab, L);
 }
 
 /* ---- the NumPy reference --------------------------------------------------------- */
@@ -250,7 +275,7 @@ static void bench_one(const opts_t *o, int L, const char *family) {
   bare_init(&b, c);
   bare_run(&b); /* warm-up: page in the workspaces */
 
-  static double t_ours[MAX_REPEATS], t_bare[MAX_REPEATS];
+  static double t_ours[MAX_REPEATS], t_bare[MAX_REPEATS], t_core[MAX_REPEATS];
   int n = 0;
   double total = 0.0;
   while (n < 3 || (total < o->min_time && n < MAX_REPEATS)) {
@@ -260,17 +285,22 @@ static void bench_one(const opts_t *o, int L, const char *family) {
     double t1 = now();
     bare_run(&b);
     double t2 = now();
+    if (b.banded) core_run(&b);
+    double t3 = now();
     t_ours[n] = t1 - t0;
     t_bare[n] = t2 - t1;
-    total += t2 - t0;
+    t_core[n] = b.banded ? t3 - t2 : t2 - t1;
+    total += t3 - t0;
     n++;
   }
   const double ours_ms = 1e3 * median(t_ours, n), bare_ms = 1e3 * median(t_bare, n);
+  const double core_ms = 1e3 * median(t_core, n);
   const tl_path path = s->path;
 
   /* Checks outside the timing: the bare product gives the same W, and so does the
    * dense dgesdd path (different SVD routine: compare W, not Q_AB, SPEC 1.4). */
   tl_rswn_t res_bare, res_dense, res_nz;
+  bare_run(&b); /* core_run overwrote qab */
   tl_rswn_from_qab(b.qab, L, c->boundary, &ro, &res_bare, NULL);
   /* NumPy drops modes with |E| < 1e-8 max|E| (sign 0, SPEC 1.4); the SVD keeps them with
    * an arbitrary pairing of the A-edge and B-edge zero modes, which moves W by the edge
@@ -284,10 +314,11 @@ static void bench_one(const opts_t *o, int L, const char *family) {
   numpy_t np = {0};
   if (o->numpy) np = run_numpy(o->python, o->script, c, o->min_time);
 
-  printf("%5d  %-6s %-6s %9.2f %9.2f %10.2f %10.2f %8.1f %8.1f %6.2f  %8.1e %8.1e %8.1e %8.1e  %-4s %3d  %9.2f  %.10f\n",
+  printf("%5d  %-6s %-6s %9.2f %9.2f %9.2f %10.2f %10.2f %8.1f %8.1f %6.2f %6.2f  %8.1e %8.1e %8.1e %8.1e  %-4s %3d  %9.2f  %.10f\n",
          L, family, path == TL_PATH_BIDIAG ? "bidiag" : path == TL_PATH_BANDED ? "banded" : "dense",
-         ours_ms, bare_ms, np.ok ? np.ms : NAN, np.ok ? np.lean_ms : NAN,
+         ours_ms, bare_ms, core_ms, np.ok ? np.ms : NAN, np.ok ? np.lean_ms : NAN,
          np.ok ? np.ms / ours_ms : NAN, np.ok ? np.lean_ms / ours_ms : NAN, ours_ms / bare_ms,
+         ours_ms / core_ms,
          np.ok ? fabs(res_nz.W - np.W) : NAN, np.ok ? fabs(res.W - np.W) : NAN,
          fabs(res.W - res_dense.W), fabs(res.W - res_bare.W),
          !np.ok ? "n/a" : fabs(res_nz.W - np.W) <= W_AGREE && fabs(np.W_lean - np.W) <= W_AGREE ? "yes" : "NO",
@@ -333,14 +364,16 @@ int main(int argc, char **argv) {
          env ? env : "(unset)", omp_get_max_threads(), openblas_get_num_threads());
   printf("# ssh: v = 0.5, w = 1 (W = 1);  r02: ranges 0..2, t = 0.3, 0.6, 1 (W = 2)\n");
   printf("# ours  = tl_solver_run + tl_rswn_from_qab, solver made once (steady state)\n");
-  printf("# bare  = the LAPACK calls of that path + ONE L x L dgemm, workspaces preallocated\n");
+  printf("# bare  = bare LAPACK route + ONE L x L dgemm (ssh: dbdsdc; r02: dgbbrd with Q, P^T -> dbdsdc -> 2 dgemm)\n");
+  printf("# core  = the LAPACK/BLAS calls our path still makes (r02: dbdsdc of B + ONE dgemm; ssh: = bare)\n");
   printf("# numpy = %s %s: eigh of the 2L x 2L H, Q = V sign(E) V^T, marker;"
          " lean = only the A-B block of Q formed\n", o.python, o.script);
   printf("# dW_x = |W_ours - W_x|; dW_np: ours with its zero modes (s < 1e-8 s_max) dropped as NumPy drops\n"
          "#   them (sign 0), dW_npraw: ours as is; agree = dW_np and |W_lean - W_numpy| <= %.0e;\n"
          "#   dW_dense: our dgesdd path; first = solver_new + first run [ms]; rep = repeats\n", W_AGREE);
-  printf("%5s  %-6s %-6s %9s %9s %10s %10s %8s %8s %6s  %8s %8s %8s %8s  %-4s %3s  %9s  %s\n", "L",
-         "family", "path", "ours", "bare", "numpy", "np_lean", "np/ours", "lean/our", "our/bare",
+  printf("%5s  %-6s %-6s %9s %9s %9s %10s %10s %8s %8s %6s %6s  %8s %8s %8s %8s  %-4s %3s  %9s  %s\n", "L",
+         "family", "path", "ours", "bare", "core", "numpy", "np_lean", "np/ours", "lean/our", "our/bar",
+         "our/cor",
          "dW_np", "dW_npraw", "dW_dense", "dW_bare", "agree", "rep", "first", "W");
   for (int i = 0; i < nsizes; i++) {
     char buf[256];
