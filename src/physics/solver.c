@@ -334,13 +334,13 @@ static int band_to_bidiag(band_t *A, double *d, double *e, rotlog_t *left, rotlo
  * in cache) and panels go to threads: the result does not depend on the thread count.
  *
  * One rotation at a time the kernel is bound by stores (2 lines written per rotation).
- * Two consecutive chases interleave: the later one (applied first) has rotations on
- * lines k, k-2, k-4, ..., the earlier one on k+1, k-1, ...; once the first has passed
- * lines k-1..k+2, the second's rotation on (k, k+1)... may follow. Applied as pairs
- * (k, k+1) then (k+1, k+2), with pair k-2 next, line k stays in registers from one pair
- * to the next: 2 lines loaded and stored per 2 rotations. Every line sees exactly the
- * same operations in the same order as in the one-at-a-time replay, so the result is
- * bitwise the same; only rotations on disjoint lines are reordered. */
+ * Two consecutive chases interleave: in replay order the later one rotates lines
+ * (k, k+1), (k-2, k-1), ... and the earlier one (k+1, k+2), (k-1, k), ...; the earlier
+ * one's (k+1, k+2) may go as soon as the later one is done with lines >= k, i.e. right
+ * after its (k, k+1). Applied as such pairs, pair k then pair k-2, line k stays in
+ * registers from one pair to the next: 2 lines loaded and stored per 2 rotations. Every
+ * line sees the same operations in the same order as in the one-at-a-time replay, so the
+ * result is bitwise the same; only rotations on disjoint lines are reordered. */
 static int sched_reserve(rotlog_t *g) {
   if (g->n <= g->sched_cap) return 0;
   tl_free(g->sk);
