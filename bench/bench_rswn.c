@@ -45,6 +45,13 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the whole process (all threads): what other jobs on the core do not add. */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -173,7 +180,7 @@ static void core_run(bare_t *b) {
 /* ---- the NumPy reference --------------------------------------------------------- */
 
 typedef struct {
-  double W, W_lean, ms, lean_ms;
+  double W, W_lean, ms, lean_ms, cpu_ms;
   int repeats, ok;
 } numpy_t;
 
@@ -201,8 +208,8 @@ static numpy_t run_numpy(const char *python, const char *script, const tl_chain_
   if (p) {
     char line[1024];
     if (fgets(line, sizeof line, p) &&
-        sscanf(line, "W %lf numpy_ms %lf lean_ms %lf repeats %d W_lean %lf", &r.W, &r.ms,
-               &r.lean_ms, &r.repeats, &r.W_lean) == 5)
+        sscanf(line, "W %lf numpy_ms %lf lean_ms %lf repeats %d W_lean %lf cpu_ms %lf", &r.W,
+               &r.ms, &r.lean_ms, &r.repeats, &r.W_lean, &r.cpu_ms) == 6)
       r.ok = 1;
     if (pclose(p) != 0) r.ok = 0;
   }
@@ -275,14 +282,16 @@ static void bench_one(const opts_t *o, int L, const char *family) {
   bare_init(&b, c);
   bare_run(&b); /* warm-up: page in the workspaces */
 
-  static double t_ours[MAX_REPEATS], t_bare[MAX_REPEATS], t_core[MAX_REPEATS];
+  static double t_ours[MAX_REPEATS], t_bare[MAX_REPEATS], t_core[MAX_REPEATS], c_ours[MAX_REPEATS];
   int n = 0;
   double total = 0.0;
   while (n < 3 || (total < o->min_time && n < MAX_REPEATS)) {
+    const double c0 = cpu_now();
     t0 = now();
     if (tl_solver_run(s, c, TL_PATH_AUTO, &err)) die("tl_solver_run", &err);
     tl_rswn_from_qab(s->qab, L, c->boundary, &ro, &res, NULL);
     double t1 = now();
+    c_ours[n] = cpu_now() - c0;
     bare_run(&b);
     double t2 = now();
     if (b.banded) core_run(&b);
@@ -294,7 +303,7 @@ static void bench_one(const opts_t *o, int L, const char *family) {
     n++;
   }
   const double ours_ms = 1e3 * median(t_ours, n), bare_ms = 1e3 * median(t_bare, n);
-  const double core_ms = 1e3 * median(t_core, n);
+  const double core_ms = 1e3 * median(t_core, n), cpu_ms = 1e3 * median(c_ours, n);
   const tl_path path = s->path;
 
   /* Checks outside the timing: the bare product gives the same W, and so does the
@@ -314,11 +323,11 @@ static void bench_one(const opts_t *o, int L, const char *family) {
   numpy_t np = {0};
   if (o->numpy) np = run_numpy(o->python, o->script, c, o->min_time);
 
-  printf("%5d  %-6s %-6s %9.2f %9.2f %9.2f %10.2f %10.2f %8.1f %8.1f %6.2f %6.2f  %8.1e %8.1e %8.1e %8.1e  %-4s %3d  %9.2f  %.10f\n",
+  printf("%5d  %-6s %-6s %9.2f %9.2f %9.2f %10.2f %10.2f %8.1f %8.1f %6.2f %6.2f %9.2f %8.1f  %8.1e %8.1e %8.1e %8.1e  %-4s %3d  %9.2f  %.10f\n",
          L, family, path == TL_PATH_BIDIAG ? "bidiag" : path == TL_PATH_BANDED ? "banded" : "dense",
          ours_ms, bare_ms, core_ms, np.ok ? np.ms : NAN, np.ok ? np.lean_ms : NAN,
          np.ok ? np.ms / ours_ms : NAN, np.ok ? np.lean_ms / ours_ms : NAN, ours_ms / bare_ms,
-         ours_ms / core_ms,
+         ours_ms / core_ms, cpu_ms, np.ok ? np.cpu_ms / cpu_ms : NAN,
          np.ok ? fabs(res_nz.W - np.W) : NAN, np.ok ? fabs(res.W - np.W) : NAN,
          fabs(res.W - res_dense.W), fabs(res.W - res_bare.W),
          !np.ok ? "n/a" : fabs(res_nz.W - np.W) <= W_AGREE && fabs(np.W_lean - np.W) <= W_AGREE ? "yes" : "NO",
@@ -368,12 +377,14 @@ int main(int argc, char **argv) {
   printf("# core  = the LAPACK/BLAS calls our path still makes (r02: dbdsdc of B + ONE dgemm; ssh: = bare)\n");
   printf("# numpy = %s %s: eigh of the 2L x 2L H, Q = V sign(E) V^T, marker;"
          " lean = only the A-B block of Q formed\n", o.python, o.script);
+  printf("# ours_cpu, np/o_cpu: process CPU time (median) of ours and the ratio numpy/ours in CPU time;\n"
+         "#   with one thread it leaves out the time other jobs on a shared machine hold the core\n");
   printf("# dW_x = |W_ours - W_x|; dW_np: ours with its zero modes (s < 1e-8 s_max) dropped as NumPy drops\n"
          "#   them (sign 0), dW_npraw: ours as is; agree = dW_np and |W_lean - W_numpy| <= %.0e;\n"
          "#   dW_dense: our dgesdd path; first = solver_new + first run [ms]; rep = repeats\n", W_AGREE);
-  printf("%5s  %-6s %-6s %9s %9s %9s %10s %10s %8s %8s %6s %6s  %8s %8s %8s %8s  %-4s %3s  %9s  %s\n", "L",
+  printf("%5s  %-6s %-6s %9s %9s %9s %10s %10s %8s %8s %6s %6s %9s %8s  %8s %8s %8s %8s  %-4s %3s  %9s  %s\n", "L",
          "family", "path", "ours", "bare", "core", "numpy", "np_lean", "np/ours", "lean/our", "our/bar",
-         "our/cor",
+         "our/cor", "ours_cpu", "np/o_cpu",
          "dW_np", "dW_npraw", "dW_dense", "dW_bare", "agree", "rep", "first", "W");
   for (int i = 0; i < nsizes; i++) {
     char buf[256];
