@@ -135,6 +135,30 @@ static void test_out_of_memory(void **state) {
   }
 }
 
+/* A run whose workspace allocation fails reports TL_ERR_NOMEM and leaves the solver
+ * usable: the next run allocates what is missing and gives the fresh solver's Q_AB. */
+static void test_run_after_out_of_memory(void **state) {
+  (void)state;
+  const double t[3] = {0.4, 1.0, 0.3};
+  tl_chain_t *c = make_chain(40, 0, 2, t, 1.0, TL_OBC, 5);
+  for (tl_path path = TL_PATH_BANDED; path <= TL_PATH_FULL_H; path++)
+    for (long n = 1; n <= 5; n++) {
+      tl_solver_t *s;
+      tl_error err = {0};
+      assert_int_equal(tl_solver_new(&s, 40, 0, 2, TL_OBC, &err), TL_OK);
+      tl_alloc_fail_after(n);
+      tl_status st = tl_solver_run(s, c, path, &err);
+      tl_alloc_fail_after(0);
+      assert_true(st == TL_OK || st == TL_ERR_NOMEM);
+      assert_int_equal(tl_solver_run(s, c, path, &err), TL_OK);
+      tl_solver_t *fresh = solved(c, path);
+      assert_memory_equal(s->qab, fresh->qab, 40 * 40 * sizeof *s->qab);
+      tl_solver_free(fresh);
+      tl_solver_free(s);
+    }
+  tl_chain_free(c);
+}
+
 static void test_shape_mismatch(void **state) {
   (void)state;
   tl_chain_t *c = make_ssh(10, 1, 1, 0, TL_OBC, 1);
@@ -179,7 +203,7 @@ int main(void) {
       cmocka_unit_test(test_eigenpairs),     cmocka_unit_test(test_svd_residual_and_q_orthogonal),
       cmocka_unit_test(test_gauge),          cmocka_unit_test(test_gauge_clean_chain_paths_agree),
       cmocka_unit_test(test_out_of_memory),  cmocka_unit_test(test_shape_mismatch),
-      cmocka_unit_test(test_capacity_reuse),
+      cmocka_unit_test(test_capacity_reuse), cmocka_unit_test(test_run_after_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

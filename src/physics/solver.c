@@ -158,14 +158,14 @@ static tl_status run_banded(tl_solver_t *s, const tl_chain_t *c, tl_error *err) 
   const int ldab = kl + ku + 1;
   const size_t LL = (size_t)L * L, cap = (size_t)s->capacity;
   int fail = 0;
-  if (!w->q) {
-    w->q = grab(cap * cap, sizeof *w->q, &fail);
-    w->pt = grab(cap * cap, sizeof *w->pt, &fail);
-    w->ub = grab(cap * cap, sizeof *w->ub, &fail);
-    w->vtb = grab(cap * cap, sizeof *w->vtb, &fail);
+  if (!w->q || !w->pt || !w->ub || !w->vtb) { /* all or nothing: a failed run can be retried */
+    w->q = w->q ? w->q : grab(cap * cap, sizeof *w->q, &fail);
+    w->pt = w->pt ? w->pt : grab(cap * cap, sizeof *w->pt, &fail);
+    w->ub = w->ub ? w->ub : grab(cap * cap, sizeof *w->ub, &fail);
+    w->vtb = w->vtb ? w->vtb : grab(cap * cap, sizeof *w->vtb, &fail);
   }
   if (!w->ab || w->kl != kl || w->ku != ku) {
-    tl_free(w->ab);
+    tl_free(w->ab); /* (also after a failed grab: ab is NULL, the shape is re-set below) */
     w->ab = grab((size_t)ldab * cap, sizeof *w->ab, &fail);
     w->kl = kl;
     w->ku = ku;
@@ -222,11 +222,11 @@ static tl_status run_full_h(tl_solver_t *s, const tl_chain_t *c, tl_error *err) 
   const int L = s->L, N = 2 * L;
   const size_t cap = (size_t)s->capacity;
   int fail = 0;
-  if (!s->z_full) {
-    s->z_full = grab(4 * cap * cap, sizeof *s->z_full, &fail);
-    s->e_full = grab(2 * cap, sizeof *s->e_full, &fail);
-    w->za = grab(2 * cap * cap, sizeof *w->za, &fail);
-    w->zb = grab(2 * cap * cap, sizeof *w->zb, &fail);
+  if (!s->z_full || !s->e_full || !w->za || !w->zb) { /* retried after a failure: fill gaps */
+    s->z_full = s->z_full ? s->z_full : grab(4 * cap * cap, sizeof *s->z_full, &fail);
+    s->e_full = s->e_full ? s->e_full : grab(2 * cap, sizeof *s->e_full, &fail);
+    w->za = w->za ? w->za : grab(2 * cap * cap, sizeof *w->za, &fail);
+    w->zb = w->zb ? w->zb : grab(2 * cap * cap, sizeof *w->zb, &fail);
   }
   if (fail) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for the full H at L = %d", L);
   tl_chain_hamiltonian(c, s->z_full);
