@@ -41,6 +41,8 @@ typedef struct tl_study_config_s {
   int seeds;              /* independent trainings per model                    */
   uint64_t seed;          /* base seed: data sets and seeds derive from it      */
   double train_disorder;  /* bond disorder of the training set                 */
+  int train_r_min, train_r_max; /* trainability: ranges of the training family (0..1:
+                                   SSH; each mean hopping uniform in [0, 2])        */
   double success;         /* accuracy that counts as success (0.99)            */
   double w_tol;           /* topo/sym "learned": max |W - RSWN| below this (0.1) */
   double sweep[TL_STUDY_MAX_SWEEP];  /* disorder study: test disorders         */

@@ -109,6 +109,7 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
   "  --models LIST       comma-separated model specs, e.g. topo:random,topo:exact+noise:0.1,\n" \
   "                      sym:exact,mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec\n"   \
   "  --train-disorder D  bond disorder of the training chains (default 0)\n"              \
+  "  --train-ranges a:b  trainability: ranges of the training family (default 0:1, SSH)\n" \
   "  --sweep D1,D2,...   test disorders of the disorder study (default 0,0.5,1,1.5,2,3)\n" \
   "  --edge-cells e      cells at each end counted as edge in prune (default 2)\n"        \
   "  --threads T         OpenMP/BLAS threads (default: all cores)\n"                      \

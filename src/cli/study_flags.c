@@ -46,6 +46,12 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
   } else if (!strcmp(a, "--train-disorder")) {
     VALUE();
     if (tl_cli_double(a, v, 0, 100, &c->train_disorder, err)) return -1;
+  } else if (!strcmp(a, "--train-ranges")) {
+    VALUE();
+    double lo, hi;
+    if (tl_cli_range(a, v, -3, 3, &lo, &hi, err)) return -1;
+    c->train_r_min = (int)lo;
+    c->train_r_max = (int)hi;
   } else if (!strcmp(a, "--sweep")) {
     VALUE();
     char buf[512];

@@ -53,14 +53,17 @@ static tl_status trainability(fig_ctx *f, const char *const *models, int n) {
   int nt = 0;
   tl_plot_series_t t[TL_FIGURES_MAX];
   for (int i = 0; i < k; i++)
-    if (!strncmp(models[i], "topo", 4)) t[nt++] = (tl_plot_series_t){csv, 2, 9, 10, 11, models[i], models[i]};
-  tl_plot_axes_t ax3 = {"topo: cosine of the learned K with the exact K", "epoch",
-                        "cos(K, K_exact)", 0, 0, -1, 1.02};
+    if (!strncmp(models[i], "topo", 4) || !strncmp(models[i], "sym", 3))
+      t[nt++] = (tl_plot_series_t){csv, 2, 9, 10, 11, models[i], models[i]};
+  tl_plot_axes_t ax3 = {"Distance from the exact tensors along training", "epoch",
+                        "cosine with the exact tensor", 0, 0, -1, 1.02};
   if (!st && nt) {
     st = tl_plot_lines(png(f, "topo_distance.png", out, sizeof out), t, nt, &ax3, 1, f->err);
-    st = done(f, "topo_distance.png", "Distance of the topo network from the exact tensors "
-              "along training: cosine of K with K_exact (scale-free, so blind to the gauge "
-              "lambda -> c lambda, K -> K/c^2 that leaves W unchanged); median and IQR over seeds.", st);
+    st = done(f, "topo_distance.png", "Distance of topo and sym from the exact tensors along "
+              "training: topo, cosine of K with K_exact (scale-free, so blind to the gauge "
+              "lambda -> c lambda, K -> K/c^2 that leaves W unchanged); sym, cosine of its "
+              "per-cell quadratic form sum_h w2_h w1_h w1_h^T with the exact marker's diag(-d) "
+              "(blind to the order and scale of hidden units); median and IQR over seeds.", st);
   }
   data(f, "trainability.csv", csv, sizeof csv);
   const int cols[2] = {2, 3};

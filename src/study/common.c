@@ -87,8 +87,36 @@ tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gaug
   return TL_OK;
 }
 
+/* sym with the square activation computes, per cell, x^T M x + (linear) + const with
+ * M = sum_h w2_h w1_h w1_h^T over its hidden units; the exact marker is M = diag(-d),
+ * d = -D..D. The cosine of M with it is blind to the order and scale of the hidden
+ * units, the sym network's gauge. */
+static double sym_cosine(const tl_model_t *m) {
+  if (m->hp.act != TL_ACT_SQUARE) return NAN;
+  tl_nn_params_t *p = m->params;
+  const int i1 = tl_nn_params_find(p, "w1"), i2 = tl_nn_params_find(p, "w2");
+  if (i1 < 0 || i2 < 0) return NAN;
+  const int H = p->tensor[i1].rows, F = p->tensor[i1].cols, D = (F - 1) / 2;
+  const float *w1 = p->param + p->tensor[i1].offset, *w2 = p->param + p->tensor[i2].offset;
+  double dot = 0, mm = 0, ee = 0;
+  for (int a = 0; a < F; a++)
+    for (int b = 0; b < F; b++) {
+      double M = 0;
+      for (int h = 0; h < H; h++) M += (double)w2[h] * w1[(size_t)h * F + a] * w1[(size_t)h * F + b];
+      const double e = a == b ? -(double)(a - D) : 0.0;
+      dot += M * e;
+      mm += M * M;
+      ee += e * e;
+    }
+  return mm > 0 && ee > 0 ? dot / sqrt(mm * ee) : 0;
+}
+
 void tl_topo_cosines(const tl_model_t *m, double *cos_lambda, double *cos_K) {
   *cos_lambda = *cos_K = NAN;
+  if (m->hp.kind == TL_MODEL_SYM) {
+    *cos_K = sym_cosine(m);
+    return;
+  }
   if (m->hp.kind != TL_MODEL_TOPO) return;
   tl_nn_params_t *p = m->params;
   int il = tl_nn_params_find(p, "lambda"), ik = tl_nn_params_find(p, "K");

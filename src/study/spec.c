@@ -89,6 +89,8 @@ tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int q
   c->seeds = quick ? 2 : 5;
   c->seed = 1;
   c->success = 0.99;
+  c->train_r_min = 0;
+  c->train_r_max = 1;
   c->w_tol = 0.1;
   const double sweep[] = {0, 0.5, 1, 1.5, 2, 3};
   c->nsweep = 6;
@@ -104,6 +106,9 @@ tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_err
   if (!list)
     return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
                         "size, unseen or prune)", study);
+  if (c->train_r_min > 0 || c->train_r_max < 1 || c->train_r_min < -3 || c->train_r_max > 3)
+    return tl_error_set(err, TL_ERR_INPUT, "--train-ranges %d:%d (expected a range containing 0 "
+                        "and 1 within -3..3)", c->train_r_min, c->train_r_max);
   if (c->n_test < 16 || c->n_train < 16)
     return tl_error_set(err, TL_ERR_INPUT, "sets of %ld/%ld chains are too small (expected >= 16)",
                         c->n_train, c->n_test);

@@ -27,6 +27,9 @@ static tl_status make_sets(const tl_study_config_t *c, sets_t *s, tl_error *err)
   memset(s, 0, sizeof *s);
   tl_set_spec_t sp;
   tl_set_spec_ssh(&sp, c->L, c->n_train, tl_study_seed(c->seed, "train", 0), c->train_disorder);
+  sp.r_min = c->train_r_min; /* --train-ranges: every mean hopping uniform in [0, 2] */
+  sp.r_max = c->train_r_max;
+  for (int k = 0; k <= sp.r_max - sp.r_min; k++) sp.t_lo[k] = 0, sp.t_hi[k] = 2;
   tl_status st = tl_set_make(&sp, &s->train, err);
   sp.n = c->n_test;
   sp.seed = tl_study_seed(c->seed, "test", 0);
