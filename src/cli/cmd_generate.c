@@ -225,11 +225,13 @@ int tl_cmd_generate(int argc, char **argv) {
   p.fam = cf.fam;
   p.seed = (uint64_t)cf.seed;
   p.rswn = cf.rswn;
-  /* the library's messages say "method window"; here the flag is named */
+  /* the library's messages say "method window ... use method full"; here they name the flag */
   if (tl_dataset_params_validate(&p, &err)) {
+    char *use = strstr(err.msg, "use method full");
     if (!strncmp(err.msg, "method ", 7)) {
+      if (use) *use = '\0';
       tl_error e2;
-      tl_error_set(&e2, err.status, "--%s", err.msg);
+      tl_error_set(&e2, err.status, "--%s%s", err.msg, use ? "use --method full)" : "");
       err = e2;
     }
     FAIL();
