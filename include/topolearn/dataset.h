@@ -48,12 +48,13 @@ typedef struct {
   long max_candidates;  /* balanced: give up after this many (0: 20 n + 1000)           */
   int store_qab;        /* store Q_AB (N x L x L); ignored in long-chain mode           */
   int float32;          /* store eigvecs and qab as float32 (halves the bytes written)  */
-  int method;           /* tl_ds_method (default auto)                                 */
-  tl_window_opts_t window; /* windows of long-chain mode (tl_window_opts_default)      */
   int compress;         /* deflate level 0..9 (+ shuffle) for the large float fields    */
   int threads;          /* OpenMP threads, 0: the OpenMP default                       */
   int force;            /* overwrite an existing output                                */
   const char *command;  /* command line stored as provenance (may be NULL)             */
+  /* (appended last: bindings that mirror this struct keep their offsets) */
+  int method;           /* tl_ds_method (default auto)                                 */
+  tl_window_opts_t window; /* windows of long-chain mode (tl_window_opts_default)      */
 } tl_dataset_params_t;
 
 /* Defaults of SPEC 2: plain SSH, L = 32, v and w uniform in [0, 2], OBC, no disorder,
@@ -114,15 +115,16 @@ typedef struct {
   tl_boundary boundary;
   int balanced;
   int has_qab, has_onsite, eig_float32;
-  int has_spectrum;         /* energies and eigvecs stored (0 in long-chain mode)      */
-  char method[16];          /* "full" or "window" (files without the attribute: full) */
-  tl_window_opts_t window;  /* method "window" only: the window options used           */
   uint64_t seed;
   double bulk_fraction, delta, onsite;
   double t_lo[TL_NRANGE], t_hi[TL_NRANGE], disorder[TL_NRANGE];
   char version[32];
   char created[64];
   char command[4096];
+  /* (appended last: bindings that mirror this struct keep their offsets) */
+  int has_spectrum;         /* energies and eigvecs stored (0 in long-chain mode)      */
+  char method[16];          /* "full" or "window" (files without the attribute: full) */
+  tl_window_opts_t window;  /* method "window" only: the window options used           */
 } tl_dataset_meta_t;
 
 typedef struct tl_dataset tl_dataset_t;
