@@ -7,6 +7,12 @@
  * holds its quota. Every chain is computed by the same single-threaded code whatever
  * the thread count, so the stored data are bit-identical for any --threads.
  *
+ * Long-chain mode (method "window"): for chiral families with L >= TL_WINDOW_AUTO_MIN_L
+ * (or when asked) each chain is solved by the windowed, linear-scaling RSWN
+ * (topolearn/window.h) and no spectrum is stored (no energies, eigvecs, qab: they are
+ * O(L^2) per chain); local_marker holds NaN outside the bulk window and the field
+ * W_error holds the windowed error estimate. Such files cannot feed models.
+ *
  * Reading: tl_dataset_open validates a file (kind, format version, shapes, dtypes and,
  * with TL_DATASET_VERIFY, that every value is finite) and reports the first problem in
  * one line naming the file, the field and what was expected. */
@@ -17,11 +23,17 @@
 
 #include "topolearn/chain.h"
 #include "topolearn/invariant.h"
+#include "topolearn/window.h"
 
 #define TL_DATASET_FORMAT_VERSION 1
 #define TL_NRANGE (2 * TL_RANGE_MAX + 1)
 
 /* ---- generation ------------------------------------------------------------------ */
+
+/* How W is computed: full (structured SVD of the whole chain, spectrum stored), window
+ * (linear-scaling windows, no spectrum), auto (window iff the family is chiral and
+ * L >= TL_WINDOW_AUTO_MIN_L). */
+typedef enum { TL_DS_METHOD_AUTO = 0, TL_DS_METHOD_FULL, TL_DS_METHOD_WINDOW } tl_ds_method;
 
 typedef struct {
   /* Family: L, r_min..r_max, disorder per range, on-site D_0, boundary. fam.t is not
@@ -34,18 +46,29 @@ typedef struct {
   tl_rswn_opts_t rswn;  /* bulk fraction and ambiguity threshold                       */
   int balanced;         /* equal label counts (within 1) over classes r_min..r_max      */
   long max_candidates;  /* balanced: give up after this many (0: 20 n + 1000)           */
-  int store_qab;        /* store Q_AB (N x L x L)                                      */
+  int store_qab;        /* store Q_AB (N x L x L); ignored in long-chain mode           */
   int float32;          /* store eigvecs and qab as float32 (halves the bytes written)  */
   int compress;         /* deflate level 0..9 (+ shuffle) for the large float fields    */
   int threads;          /* OpenMP threads, 0: the OpenMP default                       */
   int force;            /* overwrite an existing output                                */
   const char *command;  /* command line stored as provenance (may be NULL)             */
+  /* (appended last: bindings that mirror this struct keep their offsets) */
+  int method;           /* tl_ds_method (default auto)                                 */
+  tl_window_opts_t window; /* windows of long-chain mode (tl_window_opts_default)      */
 } tl_dataset_params_t;
 
 /* Defaults of SPEC 2: plain SSH, L = 32, v and w uniform in [0, 2], OBC, no disorder,
- * n = 1000, seed 1, Q_AB stored, float64, no compression of the large fields. */
+ * n = 1000, seed 1, Q_AB stored, float64, no compression of the large fields, method
+ * auto with the default window options. */
 void tl_dataset_params_default(tl_dataset_params_t *p);
+/* Checks every parameter, including the method: window needs a chiral family (no on-site
+ * disorder) and L > block + 2 buffer0 (the windowed method's minimum). */
 tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err);
+/* 1 if valid parameters p generate in long-chain mode (method window, or auto with a
+ * chiral family and L >= TL_WINDOW_AUTO_MIN_L), else 0. */
+int tl_dataset_params_windowed(const tl_dataset_params_t *p);
+/* Smallest L the windowed method accepts with these window options: block + 2 buffer0 + 1. */
+long tl_dataset_window_min_L(const tl_window_opts_t *wo);
 
 /* Called from the calling thread between blocks with chains stored so far and the total;
  * a nonzero return cancels the generation (TL_ERR_INTERRUPTED, no output left). */
@@ -68,16 +91,18 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
 
 typedef enum {
   TL_FIELD_HOPPINGS = 0, /* N x L x R   float64                                   */
-  TL_FIELD_ENERGIES,     /* N x 2L      float64, ascending                         */
-  TL_FIELD_EIGVECS,      /* N x L x 2L  float64 or float32, site order 2n + a       */
-  TL_FIELD_QAB,          /* N x L x L   float64 or float32 (optional)               */
+  TL_FIELD_ENERGIES,     /* N x 2L      float64, ascending (not in long-chain mode)  */
+  TL_FIELD_EIGVECS,      /* N x L x 2L  float64 or float32, site order 2n + a (idem) */
+  TL_FIELD_QAB,          /* N x L x L   float64 or float32 (optional; idem)         */
   TL_FIELD_W,            /* N           float64                                   */
   TL_FIELD_LABEL,        /* N           int32                                     */
   TL_FIELD_AMBIGUOUS,    /* N           uint8                                     */
   TL_FIELD_W_KSPACE,     /* N           float64, NaN where undefined               */
-  TL_FIELD_LOCAL_MARKER, /* N x L       float64                                   */
+  TL_FIELD_LOCAL_MARKER, /* N x L       float64; long-chain mode: NaN outside bulk  */
   TL_FIELD_ONSITE,       /* N x 2L      float64 (only with on-site disorder)       */
   TL_FIELD_CANDIDATE,    /* N           int64: random stream index of the chain    */
+  TL_FIELD_W_ERROR,      /* N           float64 >= 0: windowed error estimate (only
+                                        in long-chain mode)                        */
   TL_FIELD_COUNT
 } tl_field;
 
@@ -96,6 +121,10 @@ typedef struct {
   char version[32];
   char created[64];
   char command[4096];
+  /* (appended last: bindings that mirror this struct keep their offsets) */
+  int has_spectrum;         /* energies and eigvecs stored (0 in long-chain mode)      */
+  char method[16];          /* "full" or "window" (files without the attribute: full) */
+  tl_window_opts_t window;  /* method "window" only: the window options used           */
 } tl_dataset_meta_t;
 
 typedef struct tl_dataset tl_dataset_t;
@@ -111,7 +140,8 @@ const char *tl_field_name(tl_field f);
 long tl_dataset_field_size(const tl_dataset_t *ds, tl_field f);
 
 /* Reads chains [first, first + count) of a field into buf (count * field_size values of
- * type mt). Values are checked finite (W_kspace may be NaN). */
+ * type mt). Values are checked finite (W_kspace may be NaN; in long-chain files
+ * local_marker is NaN outside the bulk window, and W_error must be >= 0). */
 tl_status tl_dataset_read(tl_dataset_t *ds, tl_field f, long first, long count, tl_memtype mt,
                           void *buf, tl_error *err);
 
@@ -127,6 +157,7 @@ typedef struct {
   long ambiguous;
   long kspace_defined;
   long kspace_agree;    /* chains where W_kspace is defined and equals the label */
+  double W_error_max, W_error_mean; /* long-chain mode (meta.method "window"); else 0 */
 } tl_dataset_info_t;
 
 /* Kind and provenance of any topolearn HDF5 file (data set, model, ...): fails for a
@@ -141,7 +172,8 @@ typedef struct {
 tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err);
 
 /* The whole file, validated, as an in-memory sample set (topolearn/model.h) in double
- * precision — what training and evaluation read. */
+ * precision — what training and evaluation read. Fails (TL_ERR_INPUT) for a long-chain
+ * file: it holds no spectrum, and models need eigenvectors. */
 struct tl_samples_s;
 tl_status tl_dataset_load_samples(const char *path, struct tl_samples_s **out, tl_error *err);
 

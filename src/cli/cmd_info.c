@@ -22,9 +22,18 @@ static void print_info(const char *path, const tl_dataset_info_t *in) {
            m->t_hi[k], m->disorder[k]);
   if (m->onsite > 0) printf("on-site      D_0 = %g (chiral symmetry broken)\n", m->onsite);
   printf("invariant    bulk fraction %g, ambiguity delta %g\n", m->bulk_fraction, m->delta);
-  printf("stored       eigvecs %s, qab %s%s\n", m->eig_float32 ? "float32" : "float64",
-         m->has_qab ? (m->eig_float32 ? "float32" : "float64") : "not stored",
-         m->has_onsite ? ", onsite" : "");
+  if (m->has_spectrum) {
+    printf("method       full (spectrum stored)\n");
+    printf("stored       eigvecs %s, qab %s%s\n", m->eig_float32 ? "float32" : "float64",
+           m->has_qab ? (m->eig_float32 ? "float32" : "float64") : "not stored",
+           m->has_onsite ? ", onsite" : "");
+  } else {
+    printf("method       window (long-chain mode: block %d, first buffer %d, buffer limit %d, "
+           "tol %g)\n", m->window.block, m->window.buffer0, m->window.buffer_limit, m->window.tol);
+    printf("stored       no spectrum (energies, eigvecs, qab absent); local_marker on the bulk "
+           "window only\n");
+    printf("W_error      max %.3g, mean %.3g\n", in->W_error_max, in->W_error_mean);
+  }
   printf("labels       ");
   int first = 1;
   for (int i = 0; i < TL_INFO_LABELS; i++)

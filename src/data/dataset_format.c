@@ -3,7 +3,7 @@
 
 static const char *const names[TL_FIELD_COUNT] = {
     "hoppings", "energies", "eigvecs", "qab", "W", "label", "ambiguous", "W_kspace",
-    "local_marker", "onsite", "candidate"};
+    "local_marker", "onsite", "candidate", "W_error"};
 
 const char *tl_field_name(tl_field f) {
   return f >= 0 && f < TL_FIELD_COUNT ? names[f] : "?";
@@ -71,10 +71,15 @@ const char *tl_ds_kind_name(tl_kind k) {
   return s[k];
 }
 
-int tl_ds_field_present(tl_field f, int has_qab, int has_onsite) {
-  if (f == TL_FIELD_QAB) return has_qab;
-  if (f == TL_FIELD_ONSITE) return has_onsite;
-  return 1;
+int tl_ds_field_present(tl_field f, int has_qab, int has_onsite, int windowed) {
+  switch (f) {
+    case TL_FIELD_ENERGIES:
+    case TL_FIELD_EIGVECS: return !windowed;
+    case TL_FIELD_QAB: return has_qab && !windowed;
+    case TL_FIELD_ONSITE: return has_onsite;
+    case TL_FIELD_W_ERROR: return windowed;
+    default: return 1;
+  }
 }
 
 int tl_ds_field_is_large(tl_field f) {

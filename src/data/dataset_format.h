@@ -20,13 +20,16 @@ size_t tl_ds_kind_size(tl_kind k);
 hid_t tl_ds_kind_ftype(tl_kind k);
 hid_t tl_ds_kind_mtype(tl_kind k);
 const char *tl_ds_kind_name(tl_kind k);
-/* Is the field stored, given the options? */
-int tl_ds_field_present(tl_field f, int has_qab, int has_onsite);
+/* Is the field stored, given the options? windowed: long-chain mode (no energies,
+ * eigvecs, qab; W_error present). */
+int tl_ds_field_present(tl_field f, int has_qab, int has_onsite, int windowed);
 /* Large float fields follow the compression option; the small ones (hoppings, onsite,
  * label, ...) are always shuffled + deflated at level 1, which pays (clean chains have
  * constant hoppings, labels are few distinct values) and costs little. */
 int tl_ds_field_is_large(tl_field f);
-/* Fields allowed to hold NaN (W_kspace: undefined for disordered or gapless chains). */
+/* Fields allowed to hold NaN anywhere (W_kspace: undefined for disordered or gapless
+ * chains). local_marker of a long-chain file is NaN outside the bulk window: the reader
+ * checks that case itself. */
 int tl_ds_field_nan_ok(tl_field f);
 
 #define TL_DS_SMALL_LEVEL 1

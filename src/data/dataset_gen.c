@@ -24,6 +24,18 @@ void tl_dataset_params_default(tl_dataset_params_t *p) {
   p->seed = 1;
   tl_rswn_opts_default(&p->rswn);
   p->store_qab = 1;
+  p->method = TL_DS_METHOD_AUTO;
+  tl_window_opts_default(&p->window);
+}
+
+long tl_dataset_window_min_L(const tl_window_opts_t *wo) {
+  return (long)wo->block + 2L * wo->buffer0 + 1;
+}
+
+int tl_dataset_params_windowed(const tl_dataset_params_t *p) {
+  if (p->method == TL_DS_METHOD_WINDOW) return 1;
+  return p->method == TL_DS_METHOD_AUTO && p->fam.onsite == 0 && p->fam.L >= TL_WINDOW_AUTO_MIN_L &&
+         p->fam.L >= tl_dataset_window_min_L(&p->window);
 }
 
 tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err) {
@@ -46,6 +58,21 @@ tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err
     return tl_error_set(err, TL_ERR_INPUT, "threads = %d (expected 0..1024)", p->threads);
   if (p->max_candidates < 0)
     return tl_error_set(err, TL_ERR_INPUT, "max_candidates = %ld (expected >= 0)", p->max_candidates);
+  if (p->method != TL_DS_METHOD_AUTO && p->method != TL_DS_METHOD_FULL &&
+      p->method != TL_DS_METHOD_WINDOW)
+    return tl_error_set(err, TL_ERR_INPUT, "method %d is unknown (expected full, window or auto)",
+                        p->method);
+  if (p->method == TL_DS_METHOD_WINDOW && p->fam.onsite > 0)
+    return tl_error_set(err, TL_ERR_INPUT, "method window needs a chiral family (on-site disorder "
+                        "D_0 = %g breaks chiral symmetry; use method full)", p->fam.onsite);
+  if (tl_dataset_params_windowed(p)) {
+    if ((st = tl_window_opts_validate(&p->window, err))) return st;
+    const long min_L = tl_dataset_window_min_L(&p->window);
+    if (p->fam.L < min_L)
+      return tl_error_set(err, TL_ERR_INPUT, "method window: L = %d is too short for windows "
+                          "(expected L >= block + 2 buffer + 1 = %ld; use method full)", p->fam.L,
+                          min_L);
+  }
   return tl_rswn_opts_validate(&p->rswn, err);
 }
 
@@ -57,10 +84,14 @@ typedef struct {
   double cpu;  /* seconds spent solving */
 } worker_t;
 
-static tl_status worker_new(worker_t *w, const tl_dataset_params_t *p, tl_error *err) {
+/* Long-chain mode needs only the chain: tl_rswn_windowed sizes its own window solvers
+ * (an L x L solver per thread would be what the mode avoids). */
+static tl_status worker_new(worker_t *w, const tl_dataset_params_t *p, int windowed,
+                            tl_error *err) {
   const tl_family_t *f = &p->fam;
   memset(w, 0, sizeof *w);
   tl_status st = tl_chain_new(&w->chain, f->L, f->r_min, f->r_max, f->boundary, err);
+  if (windowed) return st;
   if (!st) st = tl_solver_new(&w->solver, f->L, f->r_min, f->r_max, f->boundary, err);
   if (!st && p->float32 && !(w->psi = tl_malloc(2 * (size_t)f->L * f->L * sizeof *w->psi)))
     st = tl_error_set(err, TL_ERR_NOMEM, "out of memory for eigenvectors at L = %d", f->L);
@@ -74,6 +105,35 @@ static void worker_free(worker_t *w) {
 }
 
 #define ROW(b, fld, T, j) ((T *)((b)->f[fld] + (size_t)(j) * (b)->row_bytes[fld]))
+
+/* Long-chain mode: the realised chain w->chain (candidate k) into row j of b by the
+ * windowed RSWN. The marker is NaN outside the bulk window in every row, also when the
+ * windows would span the chain and the full path ran (W_error 0 then): windows compute
+ * only bulk cells, and the edge cells of a topological chain hold the zero-mode pairing,
+ * which is not local. tl_rswn_windowed's own OpenMP region is nested inside the
+ * generation's: one thread (as every chain of the generation), so --threads holds. */
+static tl_status solve_windowed(worker_t *w, const tl_dataset_params_t *p, uint64_t k,
+                                tl_ds_block_t *b, long j, tl_error *err) {
+  const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1;
+  double *marker = ROW(b, TL_FIELD_LOCAL_MARKER, double, j);
+  tl_window_result_t wr;
+  omp_set_num_threads(1); /* this implicit task only: the nested region stays serial */
+  tl_status st = tl_rswn_windowed(w->chain, &p->rswn, &p->window, &wr, marker, err);
+  if (st) return st;
+  const tl_rswn_t *res = &wr.rswn;
+  for (int n = 0; n < L; n++)
+    if (n < res->bulk_start || n >= res->bulk_start + res->bulk_cells) marker[n] = NAN;
+  memcpy(ROW(b, TL_FIELD_HOPPINGS, double, j), w->chain->t, (size_t)L * R * sizeof(double));
+  *ROW(b, TL_FIELD_W, double, j) = res->W;
+  *ROW(b, TL_FIELD_LABEL, int32_t, j) = res->label;
+  *ROW(b, TL_FIELD_AMBIGUOUS, uint8_t, j) = (uint8_t)res->ambiguous;
+  *ROW(b, TL_FIELD_W_ERROR, double, j) = wr.W_error;
+  int kw = 0, kdef = 0;
+  if ((st = tl_kspace_winding_chain(w->chain, &kw, &kdef, err))) return st;
+  *ROW(b, TL_FIELD_W_KSPACE, double, j) = kdef ? (double)kw : NAN;
+  *ROW(b, TL_FIELD_CANDIDATE, int64_t, j) = (int64_t)k;
+  return TL_OK;
+}
 
 /* Candidate k into row j of b. Draw order from stream (seed, k): the mean hopping of
  * every range with t_lo < t_hi (ascending r), then tl_chain_realise's bonds and on-site
@@ -89,8 +149,9 @@ static tl_status solve_one(worker_t *w, const tl_dataset_params_t *p, uint64_t k
                    ? p->t_lo[r] + (p->t_hi[r] - p->t_lo[r]) * tl_rng_uniform(&rng)
                    : p->t_lo[r];
   tl_status st = tl_chain_realise(w->chain, &fam, &rng, err);
-  if (!st) st = tl_solver_run(w->solver, w->chain, TL_PATH_AUTO, err);
   if (st) return st;
+  if (b->f[TL_FIELD_W_ERROR]) return solve_windowed(w, p, k, b, j, err);
+  if ((st = tl_solver_run(w->solver, w->chain, TL_PATH_AUTO, err))) return st;
   const tl_solver_t *s = w->solver;
   memcpy(ROW(b, TL_FIELD_HOPPINGS, double, j), w->chain->t, (size_t)L * R * sizeof(double));
   if (b->f[TL_FIELD_ONSITE])
@@ -150,6 +211,7 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   const double t_start = omp_get_wtime();
   const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1, C = R;
   const int has_onsite = p->fam.onsite > 0;
+  const int windowed = tl_dataset_params_windowed(p);
   const int nt = p->threads > 0 ? p->threads : omp_get_max_threads();
   const long max_cand = p->balanced ? (p->max_candidates > 0 ? p->max_candidates : 20 * p->n + 1000)
                                     : p->n;
@@ -163,18 +225,18 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   q.pending = -1;
   worker_t *workers = tl_calloc((size_t)nt, sizeof *workers);
   if (!workers) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %d workers", nt);
-  for (int t = 0; t < nt && !st; t++) st = worker_new(&workers[t], p, err);
+  for (int t = 0; t < nt && !st; t++) st = worker_new(&workers[t], p, windowed, err);
   long B = 0;
   if (!st) {
-    st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, err);
+    st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
     if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt);
     tl_ds_block_free(&cand);
   }
   /* candidates need their own block only when some are rejected */
   if (!st) st = tl_ds_block_init(&cand, p->balanced ? B : 1, L, R, p->float32, p->store_qab,
-                                 has_onsite, err);
+                                 has_onsite, windowed, err);
   for (int i = 0; i < 2 && !st; i++)
-    st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, err);
+    st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
 
   tl_outfile_t of;
   tl_ds_writer_t w;

@@ -14,7 +14,7 @@ typedef struct {
 } tl_ds_block_t;
 
 tl_status tl_ds_block_init(tl_ds_block_t *b, long cap, int L, int R, int float32, int has_qab,
-                           int has_onsite, tl_error *err);
+                           int has_onsite, int windowed, tl_error *err);
 void tl_ds_block_free(tl_ds_block_t *b);
 /* Copies chain j of src to chain i of dst (same layout). */
 void tl_ds_block_copy(tl_ds_block_t *dst, long i, const tl_ds_block_t *src, long j);

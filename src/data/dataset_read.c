@@ -14,6 +14,8 @@ struct tl_dataset {
   tl_kind kind[TL_FIELD_COUNT];
   char path[4096];
   tl_dataset_meta_t meta;
+  int windowed;                 /* meta.method is "window"                     */
+  int bulk_start, bulk_cells;   /* bulk window: local_marker finite there      */
 };
 
 void tl_dataset_close(tl_dataset_t *ds) {
@@ -74,6 +76,44 @@ static tl_status check_type(tl_dataset_t *ds, tl_field f, tl_error *err) {
   return TL_OK;
 }
 
+/* Attribute 'method' ("full" or "window"; absent in files written before long-chain mode:
+ * full) and, for window, the window options. */
+static tl_status read_method(tl_dataset_t *ds, tl_error *err) {
+  const char *p = ds->path;
+  tl_dataset_meta_t *m = &ds->meta;
+  snprintf(m->method, sizeof m->method, "full");
+  tl_window_opts_default(&m->window);
+  if (tl_h5_has_attr(ds->file, "/", "method")) {
+    tl_status st = tl_h5_attr_string(ds->file, p, "/", "method", m->method, sizeof m->method, err);
+    if (st) return st;
+    if (strcmp(m->method, "full") && strcmp(m->method, "window"))
+      return tl_error_set(err, TL_ERR_INPUT, "%s: attribute 'method' is '%s' (expected full or "
+                          "window)", p, m->method);
+  }
+  ds->windowed = !strcmp(m->method, "window");
+  m->has_spectrum = !ds->windowed;
+  if (!ds->windowed) return TL_OK;
+  long block, buf0, buflim;
+  tl_status st;
+  if ((st = tl_h5_attr_int(ds->file, p, "/", "window_block", &block, err)) ||
+      (st = tl_h5_attr_int(ds->file, p, "/", "window_buffer0", &buf0, err)) ||
+      (st = tl_h5_attr_int(ds->file, p, "/", "window_buffer_limit", &buflim, err)) ||
+      (st = tl_h5_attr_double(ds->file, p, "/", "window_tol", &m->window.tol, err)))
+    return st;
+  if (block < 1 || block > 1000000 || buf0 < 1 || buflim < buf0 || buflim > 1000000 ||
+      !(m->window.tol > 0) || !isfinite(m->window.tol))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: window attributes block = %ld, buffer0 = %ld, "
+                        "buffer_limit = %ld, tol = %g are out of range", p, block, buf0, buflim,
+                        m->window.tol);
+  m->window.block = (int)block;
+  m->window.buffer0 = (int)buf0;
+  m->window.buffer_limit = (int)buflim;
+  if (m->onsite != 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: method 'window' with onsite_disorder = %g (expected "
+                        "0: windows need a chiral family)", p, m->onsite);
+  return TL_OK;
+}
+
 static tl_status read_meta(tl_dataset_t *ds, tl_error *err) {
   const char *p = ds->path;
   hid_t fl = ds->file;
@@ -129,7 +169,8 @@ static tl_status read_meta(tl_dataset_t *ds, tl_error *err) {
     return tl_error_set(err, TL_ERR_INPUT, "%s: attributes bulk_fraction = %g, delta = %g are out "
                         "of range (expected 0 < f <= 1, 0 < delta <= 0.5)", p, m->bulk_fraction,
                         m->delta);
-  return TL_OK;
+  tl_bulk_window(m->L, m->bulk_fraction, &ds->bulk_start, &ds->bulk_cells);
+  return read_method(ds, err);
 }
 
 static tl_status open_fields(tl_dataset_t *ds, tl_error *err) {
@@ -139,11 +180,20 @@ static tl_status open_fields(tl_dataset_t *ds, tl_error *err) {
     tl_field f = (tl_field)i;
     const char *name = tl_field_name(f);
     int present = tl_h5_has_dataset(ds->file, name);
+    /* which fields may, must or must not be there (docs/FORMAT.md) */
+    const int spectral = f == TL_FIELD_ENERGIES || f == TL_FIELD_EIGVECS || f == TL_FIELD_QAB;
+    if (present && ((ds->windowed && spectral) || (!ds->windowed && f == TL_FIELD_W_ERROR)))
+      return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' in a file with method '%s' "
+                          "(expected %s)", ds->path, name, m->method,
+                          ds->windowed ? "no spectrum: energies, eigvecs, qab absent"
+                                       : "W_error only in method 'window' files");
     if (!present) {
-      if (f == TL_FIELD_QAB) continue;
+      if (f == TL_FIELD_QAB || (ds->windowed && spectral)) continue;
+      if (f == TL_FIELD_W_ERROR && !ds->windowed) continue;
       if (f == TL_FIELD_ONSITE && m->onsite == 0) continue;
-      return tl_error_set(err, TL_ERR_INPUT, "%s: no dataset '%s' (expected shape %s)", ds->path,
-                          name, shape_names(f));
+      return tl_error_set(err, TL_ERR_INPUT, "%s: no dataset '%s' (expected shape %s%s)", ds->path,
+                          name, shape_names(f),
+                          f == TL_FIELD_W_ERROR ? " in a method 'window' file" : "");
     }
     int rank;
     hsize_t dims[8], want[3];
@@ -177,10 +227,18 @@ static tl_status check_values(tl_dataset_t *ds, tl_field f, long first, long cou
   const size_t total = (size_t)count * (size_t)per;
   for (size_t i = 0; i < total; i++) {
     double x = mt == TL_MEM_F64 ? ((const double *)buf)[i] : (double)((const float *)buf)[i];
+    const long entry = (long)(i % (size_t)per);
+    if (f == TL_FIELD_W_ERROR && !(x >= 0))
+      return tl_error_set(err, TL_ERR_INPUT, "%s: dataset 'W_error', chain %ld is %g (expected a "
+                          "finite number >= 0)", ds->path, first + (long)(i / (size_t)per), x);
     if (isfinite(x) || (isnan(x) && tl_ds_field_nan_ok(f))) continue;
+    /* long-chain files: the marker is computed on the bulk window only */
+    const int outside = entry < ds->bulk_start || entry >= ds->bulk_start + ds->bulk_cells;
+    if (isnan(x) && f == TL_FIELD_LOCAL_MARKER && ds->windowed && outside) continue;
     return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s', chain %ld, entry %ld is %g "
-                        "(expected a finite number)", ds->path, tl_field_name(f),
-                        first + (long)(i / (size_t)per), (long)(i % (size_t)per), x);
+                        "(expected a finite number%s)", ds->path, tl_field_name(f),
+                        first + (long)(i / (size_t)per), entry, x,
+                        f == TL_FIELD_LOCAL_MARKER && ds->windowed ? " in the bulk window" : "");
   }
   return TL_OK;
 }
@@ -191,7 +249,11 @@ tl_status tl_dataset_read(tl_dataset_t *ds, tl_field f, long first, long count, 
     return tl_error_set(err, TL_ERR_INTERNAL, "field %d does not exist", (int)f);
   if (ds->d[f] < 0)
     return tl_error_set(err, TL_ERR_INPUT, "%s: no dataset '%s' in this file%s", ds->path,
-                        tl_field_name(f), f == TL_FIELD_QAB ? " (generated with --no-qab)" : "");
+                        tl_field_name(f),
+                        ds->windowed && f != TL_FIELD_ONSITE
+                            ? " (long-chain file, generated with --method window: no spectrum)"
+                        : f == TL_FIELD_QAB ? " (generated with --no-qab)"
+                        : "");
   if (first < 0 || count < 0 || first + count > ds->meta.n)
     return tl_error_set(err, TL_ERR_INPUT, "%s: chains %ld..%ld are out of range (file holds %ld)",
                         ds->path, first, first + count - 1, ds->meta.n);
@@ -272,12 +334,18 @@ tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *e
   int32_t *lab = tl_malloc((size_t)blk * sizeof *lab);
   uint8_t *amb = tl_malloc((size_t)blk * sizeof *amb);
   double *kw = tl_malloc((size_t)blk * sizeof *kw);
-  if (!lab || !amb || !kw) st = tl_error_set(err, TL_ERR_NOMEM, "out of memory reading %s", path);
+  double *we = ds->windowed ? tl_malloc((size_t)blk * sizeof *we) : NULL;
+  if (!lab || !amb || !kw || (ds->windowed && !we)) st = tl_error_set(err, TL_ERR_NOMEM, "out of memory reading %s", path);
   for (long i = 0; i < n && !st; i += blk) {
     long c = n - i < blk ? n - i : blk;
     st = tl_dataset_read(ds, TL_FIELD_LABEL, i, c, TL_MEM_I32, lab, err);
     if (!st) st = tl_dataset_read(ds, TL_FIELD_AMBIGUOUS, i, c, TL_MEM_U8, amb, err);
     if (!st) st = tl_dataset_read(ds, TL_FIELD_W_KSPACE, i, c, TL_MEM_F64, kw, err);
+    if (!st && we) st = tl_dataset_read(ds, TL_FIELD_W_ERROR, i, c, TL_MEM_F64, we, err);
+    for (long j = 0; j < c && !st && we; j++) {
+      if (we[j] > info->W_error_max) info->W_error_max = we[j];
+      info->W_error_mean += we[j];
+    }
     for (long j = 0; j < c && !st; j++) {
       long k = (long)lab[j] - info->label_lo;
       if (k < 0 || k >= TL_INFO_LABELS) info->out_of_range++;
@@ -292,9 +360,11 @@ tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *e
       }
     }
   }
+  if (!st && we) info->W_error_mean /= (double)n;
   tl_free(lab);
   tl_free(amb);
   tl_free(kw);
+  tl_free(we);
   tl_dataset_close(ds);
   return st;
 }

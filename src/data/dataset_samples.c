@@ -1,5 +1,6 @@
 /* A whole data-set file into an in-memory sample set (what train and eval use): the
- * reader validates the file, then every field the models read is copied in double. */
+ * reader validates the file, then every field the models read is copied in double.
+ * Long-chain files (no spectrum) are refused. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,11 @@ tl_status tl_dataset_load_samples(const char *path, tl_samples_t **out, tl_error
   tl_status st = tl_dataset_open(&ds, path, TL_DATASET_VERIFY, err);
   if (st) return st;
   const tl_dataset_meta_t *mt = tl_dataset_meta(ds);
+  if (!mt->has_spectrum) {
+    tl_dataset_close(ds);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: has no spectrum: generated with --method window; "
+                        "models need eigenvectors", path);
+  }
   if (mt->n > 0x7fffffffL) {
     tl_dataset_close(ds);
     return tl_error_set(err, TL_ERR_INPUT, "%s: %ld chains do not fit in memory here", path, mt->n);

@@ -8,11 +8,11 @@
 #include "data/dataset_io.h"
 
 tl_status tl_ds_block_init(tl_ds_block_t *b, long cap, int L, int R, int float32, int has_qab,
-                           int has_onsite, tl_error *err) {
+                           int has_onsite, int windowed, tl_error *err) {
   memset(b, 0, sizeof *b);
   b->cap = cap;
   for (int f = 0; f < TL_FIELD_COUNT; f++) {
-    if (!tl_ds_field_present((tl_field)f, has_qab, has_onsite)) continue;
+    if (!tl_ds_field_present((tl_field)f, has_qab, has_onsite, windowed)) continue;
     b->row_bytes[f] = (size_t)tl_ds_field_per_chain((tl_field)f, L, R) *
                       tl_ds_kind_size(tl_ds_field_kind((tl_field)f, float32));
     if (!(b->f[f] = tl_malloc((size_t)cap * b->row_bytes[f]))) {
@@ -45,7 +45,7 @@ size_t tl_ds_block_row_bytes(const tl_ds_block_t *b) {
 }
 
 static tl_status write_attrs(hid_t root, const char *path, const tl_dataset_params_t *p,
-                             tl_error *err) {
+                             int windowed, tl_error *err) {
   const tl_family_t *fam = &p->fam;
   const int R = fam->r_max - fam->r_min + 1;
   char created[64];
@@ -70,6 +70,13 @@ static tl_status write_attrs(hid_t root, const char *path, const tl_dataset_para
   TRY(tl_h5_write_attr_doubles(root, path, "/", "disorder", fam->disorder, (size_t)R, err));
   TRY(tl_h5_write_attr_double(root, path, "/", "onsite_disorder", fam->onsite, err));
   TRY(tl_h5_write_attr_int(root, path, "/", "balanced", p->balanced ? 1 : 0, err));
+  TRY(tl_h5_write_attr_string(root, path, "/", "method", windowed ? "window" : "full", err));
+  if (windowed) {
+    TRY(tl_h5_write_attr_int(root, path, "/", "window_block", p->window.block, err));
+    TRY(tl_h5_write_attr_int(root, path, "/", "window_buffer0", p->window.buffer0, err));
+    TRY(tl_h5_write_attr_int(root, path, "/", "window_buffer_limit", p->window.buffer_limit, err));
+    TRY(tl_h5_write_attr_double(root, path, "/", "window_tol", p->window.tol, err));
+  }
   TRY(tl_h5_write_attr_string(root, path, "/", "version", TL_VERSION, err));
   TRY(tl_h5_write_attr_string(root, path, "/", "command", p->command ? p->command : "", err));
   TRY(tl_h5_write_attr_string(root, path, "/", "created", created, err));
@@ -95,11 +102,12 @@ tl_status tl_ds_writer_open(tl_ds_writer_t *w, const char *file_path, const char
   w->float32 = p->float32;
   w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (w->file < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot create the HDF5 file", path);
-  tl_status st = write_attrs(w->file, path, p, err);
+  const int windowed = tl_dataset_params_windowed(p);
+  tl_status st = write_attrs(w->file, path, p, windowed, err);
   const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1;
   const int has_onsite = p->fam.onsite > 0;
   for (int f = 0; f < TL_FIELD_COUNT && !st; f++) {
-    if (!tl_ds_field_present((tl_field)f, p->store_qab, has_onsite)) continue;
+    if (!tl_ds_field_present((tl_field)f, p->store_qab, has_onsite, windowed)) continue;
     hsize_t dims[3];
     int rank = tl_ds_field_dims((tl_field)f, p->n, L, R, dims);
     tl_kind k = tl_ds_field_kind((tl_field)f, p->float32);
