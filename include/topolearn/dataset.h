@@ -177,6 +177,10 @@ tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_err
 struct tl_samples_s;
 tl_status tl_dataset_load_samples(const char *path, struct tl_samples_s **out, tl_error *err);
 
+/* sizeof the parameter and metadata structs, for bindings that mirror them (Python). */
+size_t tl_dataset_params_size(void);
+size_t tl_dataset_meta_size(void);
+
 /* Opens with TL_DATASET_VERIFY and fills info. */
 tl_status tl_dataset_info(const char *path, tl_dataset_info_t *info, tl_error *err);
 

@@ -27,7 +27,8 @@ class Params(ctypes.Structure):
     _fields_ = [("fam", Family), ("t_lo", D * NRANGE), ("t_hi", D * NRANGE), ("n", L_),
                 ("seed", U64), ("rswn", _lib.RswnOpts), ("balanced", I),
                 ("max_candidates", L_), ("store_qab", I), ("float32", I), ("compress", I),
-                ("threads", I), ("force", I), ("command", ctypes.c_char_p)]
+                ("threads", I), ("force", I), ("command", ctypes.c_char_p),
+                ("method", I), ("window", _lib.WindowOpts)]
 
 
 class Meta(ctypes.Structure):
@@ -37,14 +38,15 @@ class Meta(ctypes.Structure):
                 ("seed", U64), ("bulk_fraction", D), ("delta", D), ("onsite", D),
                 ("t_lo", D * NRANGE), ("t_hi", D * NRANGE), ("disorder", D * NRANGE),
                 ("version", ctypes.c_char * 32), ("created", ctypes.c_char * 64),
-                ("command", ctypes.c_char * 4096)]
+                ("command", ctypes.c_char * 4096), ("has_spectrum", I),
+                ("method", ctypes.c_char * 16), ("window", _lib.WindowOpts)]
 
 
 PROGRESS = ctypes.CFUNCTYPE(I, ctypes.c_void_p, L_, L_)  # tl_progress_fn (error.h): ctx, done, total
 
 # tl_field order and tl_memtype codes of dataset.h.
 FIELDS = ["hoppings", "energies", "eigvecs", "qab", "W", "label", "ambiguous", "W_kspace",
-          "local_marker", "onsite", "candidate"]
+          "local_marker", "onsite", "candidate", "W_error"]
 MEM_F64, MEM_F32, MEM_I32, MEM_U8, MEM_I64 = range(5)
 
 
@@ -70,6 +72,12 @@ def declare(lib):
     lib.tl_dataset_field_size.restype = L_
     lib.tl_dataset_read.argtypes = [P, I, L_, L_, I, P, E]
     lib.tl_dataset_read.restype = I
+    # our struct mirrors must be the library's, or C would write past them
+    for struct, fn in ((Params, "tl_dataset_params_size"), (Meta, "tl_dataset_meta_size")):
+        getattr(lib, fn).restype = ctypes.c_size_t
+        if getattr(lib, fn)() != ctypes.sizeof(struct):
+            raise ImportError(f"topolearn: {struct.__name__} mirrors {getattr(lib, fn)()} bytes of "
+                              f"the library as {ctypes.sizeof(struct)}: rebuild or update _dataset.py")
     for k, name in enumerate(FIELDS):  # our table must be the library's
         if lib.tl_field_name(k).decode() != name:
             raise ImportError(f"topolearn: field {k} of the library is "

@@ -40,3 +40,6 @@ tl_status tl_dataset_load_samples(const char *path, tl_samples_t **out, tl_error
   *out = s;
   return TL_OK;
 }
+
+size_t tl_dataset_params_size(void) { return sizeof(tl_dataset_params_t); }
+size_t tl_dataset_meta_size(void) { return sizeof(tl_dataset_meta_t); }
