@@ -45,6 +45,9 @@ void tl_family_ssh(tl_family_t *fam, int L, double v, double w);
 /* Checks sizes, ranges and finiteness; one line naming the field on failure. */
 tl_status tl_family_validate(const tl_family_t *fam, tl_error *err);
 
+/* 1 <= L <= TL_L_MAX and r_min <= r_max within +-TL_RANGE_MAX; one line otherwise. */
+tl_status tl_chain_shape_validate(int L, int r_min, int r_max, tl_error *err);
+
 /* Allocates a chain of the given shape with all hoppings 0 and no on-site terms. */
 tl_status tl_chain_new(tl_chain_t **out, int L, int r_min, int r_max, tl_boundary bc,
                        tl_error *err);

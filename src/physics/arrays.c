@@ -9,12 +9,8 @@
 static tl_status check_shape(const double *t, int L, int r_min, int r_max, tl_boundary bc,
                              tl_error *err) {
   if (!t) return tl_error_set(err, TL_ERR_INPUT, "hoppings: NULL array");
-  if (L < 1 || L > TL_L_MAX)
-    return tl_error_set(err, TL_ERR_INPUT, "L = %d is out of range (expected 1..%d)", L, TL_L_MAX);
-  if (r_min > r_max || r_min < -TL_RANGE_MAX || r_max > TL_RANGE_MAX)
-    return tl_error_set(err, TL_ERR_INPUT,
-                        "ranges %d..%d are invalid (expected r_min <= r_max within -%d..%d)",
-                        r_min, r_max, TL_RANGE_MAX, TL_RANGE_MAX);
+  tl_status st = tl_chain_shape_validate(L, r_min, r_max, err);
+  if (st) return st;
   if ((int)bc != TL_OBC && (int)bc != TL_PBC)
     return tl_error_set(err, TL_ERR_INPUT, "boundary %d is invalid (expected 0 = OBC or 1 = PBC)",
                         (int)bc);

@@ -14,14 +14,19 @@ void tl_family_ssh(tl_family_t *fam, int L, double v, double w) {
   fam->boundary = TL_OBC;
 }
 
-tl_status tl_family_validate(const tl_family_t *fam, tl_error *err) {
-  if (fam->L < 1 || fam->L > TL_L_MAX)
-    return tl_error_set(err, TL_ERR_INPUT, "L = %d is out of range (expected 1..%d)", fam->L,
-                        TL_L_MAX);
-  if (fam->r_min > fam->r_max || fam->r_min < -TL_RANGE_MAX || fam->r_max > TL_RANGE_MAX)
+tl_status tl_chain_shape_validate(int L, int r_min, int r_max, tl_error *err) {
+  if (L < 1 || L > TL_L_MAX)
+    return tl_error_set(err, TL_ERR_INPUT, "L = %d is out of range (expected 1..%d)", L, TL_L_MAX);
+  if (r_min > r_max || r_min < -TL_RANGE_MAX || r_max > TL_RANGE_MAX)
     return tl_error_set(err, TL_ERR_INPUT,
                         "ranges %d..%d are invalid (expected r_min <= r_max within -%d..%d)",
-                        fam->r_min, fam->r_max, TL_RANGE_MAX, TL_RANGE_MAX);
+                        r_min, r_max, TL_RANGE_MAX, TL_RANGE_MAX);
+  return TL_OK;
+}
+
+tl_status tl_family_validate(const tl_family_t *fam, tl_error *err) {
+  tl_status st = tl_chain_shape_validate(fam->L, fam->r_min, fam->r_max, err);
+  if (st) return st;
   for (int k = 0; k <= fam->r_max - fam->r_min; k++) {
     int r = fam->r_min + k;
     if (!isfinite(fam->t[k]))
@@ -44,12 +49,8 @@ tl_status tl_family_validate(const tl_family_t *fam, tl_error *err) {
 tl_status tl_chain_new(tl_chain_t **out, int L, int r_min, int r_max, tl_boundary bc,
                        tl_error *err) {
   *out = NULL;
-  if (L < 1 || L > TL_L_MAX)
-    return tl_error_set(err, TL_ERR_INPUT, "L = %d is out of range (expected 1..%d)", L, TL_L_MAX);
-  if (r_min > r_max || r_min < -TL_RANGE_MAX || r_max > TL_RANGE_MAX)
-    return tl_error_set(err, TL_ERR_INPUT,
-                        "ranges %d..%d are invalid (expected r_min <= r_max within -%d..%d)",
-                        r_min, r_max, TL_RANGE_MAX, TL_RANGE_MAX);
+  tl_status st = tl_chain_shape_validate(L, r_min, r_max, err);
+  if (st) return st;
   tl_chain_t *c = tl_calloc(1, sizeof *c);
   if (!c) return tl_error_set(err, TL_ERR_NOMEM, "out of memory allocating a chain");
   c->L = L;
