@@ -10,15 +10,16 @@
 static const char *const studies[] = {"trainability", "disorder", "size", "unseen", "prune"};
 #define NSTUDIES 5
 
-/* Rough cost of one sample-epoch (training + the per-epoch test pass), in microseconds,
- * measured on the reference two-core machine; only for the time printed at the start. */
+/* Rough cost of one sample-epoch (training + the per-epoch test pass), in microseconds
+ * at L = 32, measured on the reference two-core machine (a full run took about 2 min);
+ * only for the time printed at the start. */
 static double cost_us(const tl_study_model_t *m, int L) {
   const double s = (L / 32.0) * (L / 32.0);
   switch (m->hp.kind) {
-    case TL_MODEL_TOPO: return 60 * s * (L / 32.0);
-    case TL_MODEL_SYM: return 120 * s * (L / 32.0);
-    case TL_MODEL_CNN: return 120 * s;
-    default: return 45 * s;
+    case TL_MODEL_TOPO: return 3 * s * (L / 32.0);
+    case TL_MODEL_SYM: return 6 * s * (L / 32.0);
+    case TL_MODEL_CNN: return 10 * s;
+    default: return 5 * s;
   }
 }
 
