@@ -54,6 +54,11 @@ typedef struct tl_study_config_s {
   const char *models_text; /* CLI: a --models list to parse once L is known (NULL: defaults) */
   const char *out_dir;
   int resume;             /* skip cells already finished in out_dir            */
+  int rank, nranks;       /* several processes (MPI): this one trains the cells it
+                             owns (a hash of study, model and seed modulo nranks)  */
+  int train_only;         /* train the owned cells and stop before any table: the
+                             first phase of a multi-process run, whose rank 0 then
+                             reruns with resume to aggregate every cell           */
   int figures;            /* render PNG figures (needs gnuplot)                */
   int quiet;
 } tl_study_config_t;
@@ -116,6 +121,9 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h,
 
 /* By name ("trainability", "disorder", "size", "unseen", "prune"); TL_ERR_INPUT naming
  * the known ones for an unknown name. */
+/* 1 if this process trains the cell (study, model, seed) of a multi-process run. */
+int tl_study_owns(const tl_study_config_t *c, const char *study, const char *model, int seed);
+
 tl_status tl_study_run(const char *name, const tl_study_config_t *c, const tl_study_hooks_t *h,
                        tl_summary_t *sum, tl_error *err);
 

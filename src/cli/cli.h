@@ -151,3 +151,17 @@ tl_status tl_cli_model_finish(tl_cli_model_t *cm, tl_error *err);
 
 int tl_cmd_train(int argc, char **argv);
 int tl_cmd_eval(int argc, char **argv);
+
+/* ---- several processes (mpirun) ----------------------------------------------------- */
+
+void tl_cli_mpi_init(int *argc, char ***argv); /* starts MPI only under a launcher */
+void tl_cli_mpi_world(int *rank, int *size);   /* 0 and 1 without MPI */
+int tl_cli_mpi_all_ok(int ok);                 /* logical AND over the ranks */
+void tl_cli_mpi_finalize(void);
+
+/* Multi-process study runs: every rank trains the cells it owns (train_only), then
+ * rank 0 aggregates every cell from disk with resume, so the tables equal a one-process
+ * run's. Returns 1 when this rank is done (not rank 0, or a failure already reported
+ * in *code), 0 when the caller goes on as rank 0 with c adjusted for aggregation. */
+int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config_t *cfgs,
+                       const tl_study_hooks_t *hooks, int *code);

@@ -1,5 +1,6 @@
 /* topolearn reproduce — every study with embedded defaults, then report.md. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,8 +83,19 @@ int tl_cmd_reproduce(int argc, char **argv) {
     if (tl_study_config_finish(&cfg[k], studies[k], &err)) return fail(&err);
     expect += expected_seconds(&cfg[k], !strcmp(studies[k], "disorder") ? 2 : 1);
   }
-  if (tl_cli_prepare_dir(dir, force, resume, &err)) return fail(&err);
+  int rank, size;
+  tl_cli_mpi_world(&rank, &size);
+  tl_status prep = rank == 0 ? tl_cli_prepare_dir(dir, force, resume, &err) : TL_OK;
+  if (!tl_cli_mpi_all_ok(prep == TL_OK)) return prep ? fail(&err) : 2;
+  /* evaluations too run with the thread count of the trainings: results then do not
+   * depend on how many processes share the machine */
+  if (cfg[0].threads > 0) omp_set_num_threads(cfg[0].threads);
   tl_cli_catch_interrupts();
+  {
+    tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
+    int code;
+    if (tl_cli_study_ranks(studies, NSTUDIES, cfg, &hooks, &code)) return code;
+  }
   printf("reproduce: %s run, expected time about %.0f min on two cores; progress on stderr\n",
          quick ? "quick" : "full", ceil(expect / 60));
   fflush(stdout);

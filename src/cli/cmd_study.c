@@ -1,6 +1,7 @@
 /* topolearn study NAME — one study of SPEC 4 into a directory (data/, figures/,
  * summary.json, cells/ for resume). */
 #include <errno.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,14 +52,23 @@ int tl_cmd_study(int argc, char **argv) {
     }
   }
   if (tl_study_config_finish(&c, name, &err)) return tl_cli_fail("study", &err);
-  if (tl_cli_prepare_dir(c.out_dir, force, c.resume, &err)) return tl_cli_fail("study", &err);
+  int rank, size;
+  tl_cli_mpi_world(&rank, &size);
+  /* rank 0 prepares the directory; the others wait for its verdict */
+  tl_status prep = rank == 0 ? tl_cli_prepare_dir(c.out_dir, force, c.resume, &err) : TL_OK;
+  if (!tl_cli_mpi_all_ok(prep == TL_OK)) return prep ? tl_cli_fail("study", &err) : 2;
+  /* evaluations too run with the thread count of the trainings: results then do not
+   * depend on how many processes share the machine */
+  if (c.threads > 0) omp_set_num_threads(c.threads);
   tl_cli_catch_interrupts();
+  tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
+  int code;
+  if (tl_cli_study_ranks(&name, 1, &c, &hooks, &code)) return code;
   tl_summary_t *sum = calloc(1, sizeof *sum);
   if (!sum) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
     return tl_cli_fail("study", &err);
   }
-  tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
   tl_status st = tl_study_run(name, &c, &hooks, sum, &err);
   if (st == TL_ERR_INTERRUPTED) {
     fprintf(stderr, "topolearn study: interrupted; finished cells are kept in %s/cells (rerun with --resume)\n", c.out_dir);

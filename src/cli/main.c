@@ -49,11 +49,20 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(argv[1], "--version")) {
+#ifdef TL_WITH_MPI
+    printf("topolearn %s (MPI)\n", TL_VERSION);
+#else
     printf("topolearn %s\n", TL_VERSION);
+#endif
     return 0;
   }
   for (int i = 0; i < n_commands; i++)
-    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], commands[i].name)) {
+      tl_cli_mpi_init(&argc, &argv);
+      int code = commands[i].run(argc - 1, argv + 1);
+      tl_cli_mpi_finalize();
+      return code;
+    }
   fprintf(stderr, "topolearn: unknown command '%s' (expected one of:", argv[1]);
   for (int i = 0; i < n_commands; i++) fprintf(stderr, " %s", commands[i].name);
   fprintf(stderr, ")\n");

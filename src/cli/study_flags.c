@@ -108,3 +108,32 @@ tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *e
   snprintf(probe, sizeof probe, "%s/x", dir);
   return tl_outfile_make_parents(probe, err);
 }
+
+int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config_t *cfgs,
+                       const tl_study_hooks_t *hooks, int *code) {
+  int rank, size;
+  tl_cli_mpi_world(&rank, &size);
+  *code = 0;
+  if (size <= 1) return 0;
+  tl_error err = {0};
+  tl_status st = TL_OK;
+  tl_summary_t *scratch = calloc(1, sizeof *scratch);
+  if (!scratch) st = tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+  for (int k = 0; k < nstudies && !st; k++) {
+    tl_study_config_t c = cfgs[k];
+    c.rank = rank;
+    c.nranks = size;
+    c.train_only = 1;
+    st = tl_study_run(studies[k], &c, hooks, scratch, &err);
+  }
+  free(scratch);
+  const int ok = tl_cli_mpi_all_ok(st == TL_OK);
+  if (!ok) {
+    if (st) *code = tl_cli_fail(studies[0], &err);
+    else *code = 1; /* another rank reported its failure */
+    return 1;
+  }
+  if (rank != 0) return 1;
+  for (int k = 0; k < nstudies; k++) cfgs[k].resume = 1; /* every cell is on disk now */
+  return 0;
+}

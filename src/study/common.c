@@ -199,7 +199,9 @@ tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, c
   if (!out->curve) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for a learning curve");
 
   struct stat sb;
+  if (c->train_only && !tl_study_owns(c, study, model->name, s)) return TL_OK; /* *out_model NULL */
   if (c->resume && stat(kpath, &sb) == 0) { /* finished earlier: reload */
+    if (c->train_only) return TL_OK; /* nothing to train */
     double v[4];
     st = tl_cell_read(kpath, cell_keys, v, 4, err);
     if (!st) st = tl_model_load(out_model, mpath, NULL, err);

@@ -95,6 +95,7 @@ tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *
         tl_cell_train_t ct;
         if ((st = tl_cell_train(c, h, study_names[t], md, sd, train[t], val, &m, &ct, err))) break;
         tl_cell_train_free(&ct);
+        if (!m) continue; /* train_only: nothing to evaluate here */
         tl_eval_opts_t eo;
         tl_eval_opts_default(&eo);
         for (int kind = 0; kind < 2 && !st; kind++)
@@ -110,7 +111,7 @@ tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *
           }
         tl_model_free(m);
       }
-  if (!st) {
+  if (!st && !c->train_only) {
     char path[4096];
     tl_outfile_t o;
     st = tl_study_path(c, "data", "disorder.csv", path, sizeof path, err);

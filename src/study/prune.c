@@ -129,6 +129,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       tl_cell_train_t ct;
       if ((st = tl_cell_train(c, h, "prune", md, sd, train, clean, &m, &ct, err))) break;
       tl_cell_train_free(&ct);
+      if (!m) continue; /* train_only */
       layer_view lv;
       if ((st = first_dense(m, &lv, err))) {
         tl_model_free(m);
@@ -243,11 +244,13 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
                                             c->models[mi].hp.kind == TL_MODEL_MLP ? low12 : NAN, NULL);
     }
   }
-  if (!st) st = tl_outfile_commit(&oc, err);
-  if (!st) st = tl_outfile_commit(&ov, err);
-  if (!st) st = tl_outfile_commit(&os, err);
-  if (!st) st = tl_outfile_commit(&om, err);
-  if (!st) st = tl_outfile_commit(&op, err);
+  if (!st && !c->train_only) { /* train_only: the tables come from the aggregating run */
+    st = tl_outfile_commit(&oc, err);
+    if (!st) st = tl_outfile_commit(&ov, err);
+    if (!st) st = tl_outfile_commit(&os, err);
+    if (!st) st = tl_outfile_commit(&om, err);
+    if (!st) st = tl_outfile_commit(&op, err);
+  }
   tl_outfile_abort(&om);
   tl_outfile_abort(&op);
   tl_outfile_abort(&oc);

@@ -40,6 +40,7 @@ tl_status tl_study_size(const tl_study_config_t *c, const tl_study_hooks_t *h, t
       tl_cell_train_t ct;
       if ((st = tl_cell_train(c, h, "size", md, sd, train, test[0], &m, &ct, err))) break;
       tl_cell_train_free(&ct);
+      if (!m) continue; /* train_only */
       for (int k = 0; k < 3 && !st; k++) {
         double *a = &acc[((size_t)mi * 3 + k) * S + sd], *w = &wmax[((size_t)mi * 3 + k) * S + sd];
         *a = *w = NAN;
@@ -54,7 +55,7 @@ tl_status tl_study_size(const tl_study_config_t *c, const tl_study_hooks_t *h, t
       }
       tl_model_free(m);
     }
-  if (!st) {
+  if (!st && !c->train_only) {
     char path[4096];
     tl_outfile_t o;
     st = tl_study_path(c, "data", "size.csv", path, sizeof path, err);
@@ -114,12 +115,13 @@ tl_status tl_study_unseen(const tl_study_config_t *c, const tl_study_hooks_t *h,
       tl_cell_train_t ct;
       if ((st = tl_cell_train(c, h, "unseen", md, sd, train, held, &m, &ct, err))) break;
       tl_cell_train_free(&ct);
+      if (!m) continue; /* train_only */
       const int any = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
       st = tl_study_accuracy(m, held, 0, 0, &acc[((size_t)mi * 2) * S + sd], NULL, err);
       if (!st) st = tl_study_accuracy(m, w2, 0, any, &acc[((size_t)mi * 2 + 1) * S + sd], NULL, err);
       tl_model_free(m);
     }
-  if (!st) {
+  if (!st && !c->train_only) {
     char path[4096];
     tl_outfile_t o;
     st = tl_study_path(c, "data", "unseen.csv", path, sizeof path, err);

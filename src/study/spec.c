@@ -98,7 +98,17 @@ tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int q
   c->edge_cells = 2;
   c->figures = 1;
   c->out_dir = "results";
+  c->nranks = 1;
   return TL_OK;
+}
+
+int tl_study_owns(const tl_study_config_t *c, const char *study, const char *model, int seed) {
+  if (c->nranks <= 1) return 1;
+  uint64_t h = 1469598103934665603ull; /* FNV-1a: the same owner in every process */
+  for (const char *p = study; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (const char *p = model; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  h = (h ^ (uint64_t)seed) * 1099511628211ull;
+  return (int)(h % (uint64_t)c->nranks) == c->rank;
 }
 
 tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_error *err) {

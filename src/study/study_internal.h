@@ -44,7 +44,9 @@ typedef struct {
 
 /* Trains (or, with c->resume and a finished cell file, reloads) the model of `model`
  * for seed index s on train, evaluating test after every epoch. Writes the model to
- * DIR/cells/<study>/<cell>.h5 and the curve to <cell>.curve.csv. */
+ * DIR/cells/<study>/<cell>.h5 and the curve to <cell>.curve.csv. With c->train_only it
+ * only trains cells this process owns and returns *out_model = NULL (nothing to judge);
+ * callers then skip the cell. */
 tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, const char *study,
                         const tl_study_model_t *model, int s, const tl_samples_t *train,
                         const tl_samples_t *test, tl_model_t **out_model, tl_cell_train_t *out,

@@ -146,6 +146,7 @@ static tl_status control(const tl_study_config_t *c, const tl_study_hooks_t *h, 
     tl_model_t *m;
     tl_cell_train_t ct;
     if ((st = tl_cell_train(c, h, "trainability", &md, sd, tr, te, &m, &ct, err))) break;
+    if (!m) continue;
     *acc_mean += ct.fit_acc / c->seeds;
     tl_cell_train_free(&ct);
     tl_model_free(m);
@@ -167,7 +168,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
   sets_t s;
   tl_status st = make_sets(c, &s, err);
   if (st) return st;
-  if ((st = expressivity(c, &s, sum, err))) {
+  if (!c->train_only && (st = expressivity(c, &s, sum, err))) {
     sets_free(&s);
     return st;
   }
@@ -190,6 +191,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
       tl_cell_train_t ct;
       st = tl_cell_train(c, h, "trainability", md, si, s.train, s.test, &m, &ct, err);
       if (st) break;
+      if (!m) continue; /* train_only: another process's cell, or nothing to judge */
       st = judge(c, m, &s, &ct, vals + ((size_t)mi * S + si) * K_N, err);
       memcpy(curves + ((size_t)mi * S + si) * E * TL_CURVE_COLS, ct.curve,
              (size_t)E * TL_CURVE_COLS * sizeof *curves);
@@ -198,7 +200,7 @@ tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks
     }
   double control_acc = NAN;
   if (!st) st = control(c, h, &s, sum, &control_acc, err);
-  if (st) goto done;
+  if (st || c->train_only) goto done;
 
   char path[4096];
   tl_outfile_t o;
