@@ -42,6 +42,10 @@ const char *tl_status_name(tl_status status);
 /* Process exit code the CLI uses for a status: 0, 2 for the user's input, 1 otherwise. */
 int tl_status_exit_code(tl_status status);
 
+/* Call once at program start, before any other call: turns off HDF5's error printing
+ * and its exit handler (see src/core/h5.c). Optional for correct runs. */
+void tl_init(void);
+
 /* Progress of a long library call, called from the calling thread only: done of
  * total units so far; a nonzero return cancels the call with TL_ERR_INTERRUPTED. */
 typedef int (*tl_progress_fn)(void *ctx, long done, long total);

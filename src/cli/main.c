@@ -39,6 +39,7 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  tl_init();
   tl_cli_on_signals(on_signal);
   if (argc < 2) {
     usage(stderr);

@@ -2,11 +2,20 @@
 #include "core/h5.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 void tl_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+void tl_init(void) {
+  /* No HDF5 atexit handler: after a write fails (a full disk), HDF5 keeps the file
+   * whose close failed in its tables and closing it again at exit crashes; the
+   * temporary it wrote has been removed by then, so there is nothing left to close. */
+  H5dont_atexit();
+  tl_h5_quiet();
+}
 
 tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err) {
   tl_h5_quiet();
@@ -254,6 +263,13 @@ tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int r
   if (rc < 0)
     return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
                         path, name);
+  /* parameters and moments: a non-finite value is a corrupt file, not a diverged run */
+  size_t n = 1;
+  for (int k = 0; k < rank; k++) n *= (size_t)dims[k];
+  for (size_t k = 0; k < n; k++)
+    if (!isfinite(out[k]))
+      return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' holds a non-finite value (%g) at "
+                          "entry %zu", path, name, (double)out[k], k);
   return TL_OK;
 }
 

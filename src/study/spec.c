@@ -122,7 +122,13 @@ tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_err
   if (c->n_test < 16 || c->n_train < 16)
     return tl_error_set(err, TL_ERR_INPUT, "sets of %ld/%ld chains are too small (expected >= 16)",
                         c->n_train, c->n_test);
-  return tl_study_models_parse(list, c->L, c->models, &c->nmodels, err);
+  tl_status st = tl_study_models_parse(list, c->L, c->models, &c->nmodels, err);
+  if (!st && !strcmp(study, "prune")) /* only networks with a dense layer can be pruned */
+    for (int i = 0; i < c->nmodels; i++)
+      if (c->models[i].hp.kind != TL_MODEL_MLP && c->models[i].hp.kind != TL_MODEL_CNN)
+        return tl_error_set(err, TL_ERR_INPUT, "prune: model '%s' has no dense layer to prune "
+                            "(expected mlp or cnn)", c->models[i].name);
+  return st;
 }
 
 tl_status tl_study_run(const char *name, const tl_study_config_t *c, const tl_study_hooks_t *h,

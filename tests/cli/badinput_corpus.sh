@@ -7,8 +7,6 @@
 # and gnuplot missing at run time.
 # Each bad case: exit 2, exactly one stderr line naming the file/field/value, nothing on
 # stdout, and no output file or temporary (*.tmp-*) left behind.
-# Known library bugs are not failures here: they print "KNOWN BUG: ..." (and "FIXED? ..."
-# once the behaviour is right, so the entry can be turned into a normal case).
 . "$(dirname "$0")/lib/assert.sh"
 : "${TL_SRC:?TL_SRC must point to the source tree}"
 BIN=$TL_BIN
@@ -39,18 +37,6 @@ bad() {
   if [ "$failures" = "$before" ]; then echo "ok   $(head -c 200 "$TMP/err")"; fi
 }
 
-# known_bug TEXT CMD...: runs CMD; does not fail the test, but says what happened.
-known_bug() {
-  local text=$1; shift
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines
-  lines=$(wc -l <"$TMP/err")
-  if [ "$rc" = 2 ] && [ "$lines" = 1 ] && [ ! -s "$TMP/out" ]; then
-    echo "FIXED? $text (now exit 2 with one line: $(cat "$TMP/err"))"
-  else
-    echo "KNOWN BUG: $text [exit $rc, $lines stderr lines: $(head -c 300 "$TMP/err" | tr '\n' '|')]"
-  fi
-}
 
 # ---------------------------------------------------------------- CSV hoppings files
 csv() { # csv NAME PATTERN: winding, plain and --json
@@ -157,13 +143,12 @@ bad "model_kind_dataset.h5: attribute kind is 'dataset' \(expected 'model'" \
   "$BIN" eval --model "$H/model_kind_dataset.h5" --data "$H/good.h5"
 bad "model_epochs_done_neg.h5: attribute epochs_done = -1 is out of range" \
   "$BIN" train --data "$H/good.h5" --model mlp --input eigvec --epochs 2 --out "$H/model_epochs_done_neg.h5" --resume --quiet
-# BUG: a NaN weight in a model file is not detected when the model is read.
-known_bug "info accepts a model whose params/dense1_w holds NaN (exit 0)" \
-  "$BIN" info "$H/model_w_nan.h5"
-known_bug "eval runs a model whose params/dense1_w holds NaN and writes its per-chain CSV (exit 0)" \
+# a NaN weight in a model file is found when the model is read
+bad "model_w_nan.h5: dataset 'params/dense1_w' holds a non-finite value" "$BIN" info "$H/model_w_nan.h5"
+bad "model_w_nan.h5: dataset 'params/dense1_w' holds a non-finite value" \
   "$BIN" eval --model "$H/model_w_nan.h5" --data "$H/good.h5" --per-chain "$W/nan_pc.csv"
-rm -f "$W/nan_pc.csv"
-known_bug "train --resume on a model whose params hold NaN: exit 1 'training diverged' instead of exit 2 naming the field" \
+expect_absent "$W/nan_pc.csv"
+bad "model_w_nan.h5: dataset 'params/dense1_w' holds a non-finite value" \
   "$BIN" train --data "$H/good.h5" --model mlp --input eigvec --epochs 2 --out "$H/model_w_nan.h5" --resume --quiet
 
 # ---------------------------------------------------------------- huge / negative sizes in flags
@@ -211,11 +196,10 @@ else
     # phase-diagram: 60 x 60 grid, CSV > 64 KiB
     bad "full/pd.csv: (write failed|no space|No space)" "$BIN" phase-diagram --n 60 --L 8 --out "$FULL/pd"
     empty_full
-    # BUG: generate and train crash (SIGSEGV) after reporting the full disk.
-    known_bug "generate onto a full disk: prints 'cannot finish the HDF5 file (disk full?)' then crashes (SIGSEGV)" \
-      "$BIN" generate --out "$FULL/x.h5" --n 200 --L 16 --quiet
+    # generate and train report the full disk in one line and leave nothing
+    bad "x.h5: .*(disk full|No space|write failed|cannot)" "$BIN" generate --out "$FULL/x.h5" --n 200 --L 16 --quiet
     empty_full
-    known_bug "train onto a full disk: prints 'cannot write dataset params/dense1_w' then crashes (SIGSEGV)" \
+    bad "m.h5: .*(disk full|No space|write failed|cannot)" \
       "$BIN" train --data "$H/good.h5" --model mlp --hidden 256,256 --epochs 1 --out "$FULL/m.h5" --quiet
     empty_full
     no_temporaries
