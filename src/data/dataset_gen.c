@@ -11,6 +11,7 @@
 #include <math.h>
 #include <omp.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "data/dataset_io.h"
 #include "topolearn/outfile.h"
@@ -183,6 +184,25 @@ static tl_status solve_one(worker_t *w, const tl_dataset_params_t *p, uint64_t k
   return TL_OK;
 }
 
+/* Refuses at once a file that cannot fit on its file system (uncompressed size; the
+ * small fields are compressed, the large ones are not), instead of failing when the
+ * disk fills hours later. */
+static tl_status check_space(const char *out_path, double bytes, tl_error *err) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", out_path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  struct statvfs fs;
+  if (statvfs(dir, &fs) != 0) return TL_OK; /* the writer reports a missing directory */
+  const double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+  if (bytes > avail)
+    return tl_error_set(err, TL_ERR_IO, "%s: needs about %.3g GB, only %.3g GB free in %s "
+                        "(fewer chains, --no-qab or --float32 store less)", out_path, bytes / 1e9,
+                        avail / 1e9, dir);
+  return TL_OK;
+}
+
 /* Chains per block: about 16 MiB of output, and at least two per thread. The block size
  * never changes the data (candidates are accepted in index order whatever the blocks);
  * it bounds memory (three blocks) and sets how often the writer runs. */
@@ -230,6 +250,7 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   if (!st) {
     st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
     if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt);
+    if (!st) st = check_space(out_path, (double)tl_ds_block_row_bytes(&cand) * (double)p->n, err);
     tl_ds_block_free(&cand);
   }
   /* candidates need their own block only when some are rejected */

@@ -35,6 +35,7 @@ expect "existing output" "exists (use --force to overwrite)" \
   "$BIN" generate --out "$T/exists.h5" --n 5 --L 8 --quiet
 expect "--n 0" "--n: 0 is out of range" "$BIN" generate --out "$T/x.h5" --n 0
 expect "--n not a number" "--n: 'ten' is not an integer" "$BIN" generate --out "$T/x.h5" --n ten
+expect "larger than the free disk" "x.h5: needs about" "$BIN" generate --out "$T/x.h5" --n 1000000000 --L 1000000
 expect "no --out" "--out FILE.h5 is required" "$BIN" generate --n 5
 expect "impossible --balanced" "winding 0 cannot be reached" \
   "$BIN" generate --out "$T/x.h5" --n 10 --L 8 --balanced --v-range 0:0.5 --w-range 1:2 --quiet
