@@ -197,7 +197,10 @@ else
     bad "full/pd.csv: (write failed|no space|No space)" "$BIN" phase-diagram --n 60 --L 8 --out "$FULL/pd"
     empty_full
     # generate and train report the full disk in one line and leave nothing
-    bad "x.h5: .*(disk full|No space|write failed|cannot)" "$BIN" generate --out "$FULL/x.h5" --n 200 --L 16 --quiet
+    bad "x.h5: needs about .* GB, only .* GB free" "$BIN" generate --out "$FULL/x.h5" --n 200 --L 16 --quiet
+    empty_full
+    # one that passes the size check (compressed small fields) and still fills the disk
+    bad "y.h5: .*(disk full|No space|write failed|cannot)" "$BIN" generate --out "$FULL/y.h5" --n 28 --L 8 --quiet
     empty_full
     bad "m.h5: .*(disk full|No space|write failed|cannot)" \
       "$BIN" train --data "$H/good.h5" --model mlp --hidden 256,256 --epochs 1 --out "$FULL/m.h5" --quiet
