@@ -62,7 +62,8 @@ static int on_epoch(const tl_train_epoch_t *e, void *user) {
   if (ui->bar.enabled)
     fprintf(stderr, "\repoch %d/%d  loss %.4g  train acc %.4f  val acc %.4f  %.2f s\n", e->epoch,
             e->epochs, e->loss, e->train_acc, e->val_acc, e->seconds);
-  return tl_cli_interrupted();
+  /* a signal during the last epoch changes nothing: the run is complete, save it as such */
+  return e->epoch < e->epochs && tl_cli_interrupted();
 }
 
 static tl_status parse_schedule(const char *v, tl_nn_lr_t *lr, int epochs, tl_error *err) {

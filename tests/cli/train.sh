@@ -35,10 +35,10 @@ grep -q "^model        topo" "$TMP/out" && grep -q "^tensor       K .*(frozen)" 
   || fail "info does not describe the model: $(cat "$TMP/out")"
 
 # Interrupt and resume: same parameters as an uninterrupted run.
-E="--data $TMP/tr.h5 --model mlp --input eigvec --hidden 64 --epochs 600 --seed 3 --threads 1 --quiet"
+E="--data $TMP/tr.h5 --model mlp --input eigvec --hidden 64 --epochs 2000 --seed 3 --threads 1 --quiet"
 expect_ok "$TL_BIN" train $E --out "$TMP/full.h5"
 "$TL_BIN" train $E --out "$TMP/int.h5" >/dev/null 2>"$TMP/int.err" &
-pid=$!; sleep 0.5; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+pid=$!; sleep 1; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
 checks=$((checks + 1))
 if [ $rc = 2 ]; then
   grep -q "interrupted after epoch .*rerun with --resume" "$TMP/int.err" || fail "interrupt message: $(cat "$TMP/int.err")"
