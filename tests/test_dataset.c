@@ -6,30 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "dataset_util.h"
 #include "topolearn.h"
-
-static char dir[256];
 
 static int setup(void **state) {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/tl_test_dataset_XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
-}
-
-static const char *path_of(const char *name) {
-  static char buf[4][512];
-  static int k = 0;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-  return buf[k];
+  return tmpdir_make("tl_test_dataset");
 }
 
 static int exists(const char *p) {
@@ -37,39 +19,6 @@ static int exists(const char *p) {
   return stat(p, &sb) == 0;
 }
 
-/* Nothing but the named files in the directory: no temporaries left behind. */
-static int count_files(void) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
-  FILE *p = popen(cmd, "r");
-  int n = -1;
-  if (p) {
-    if (fscanf(p, "%d", &n) != 1) n = -1;
-    pclose(p);
-  }
-  return n;
-}
-
-static void generate_ok(const tl_dataset_params_t *p, const char *path) {
-  tl_error err = {0};
-  tl_status st = tl_dataset_generate(p, path, NULL, NULL, NULL, &err);
-  if (st) fail_msg("generate %s: %s", path, err.msg);
-}
-
-static tl_dataset_t *open_ok(const char *path) {
-  tl_dataset_t *ds = NULL;
-  tl_error err = {0};
-  if (tl_dataset_open(&ds, path, TL_DATASET_VERIFY, &err)) fail_msg("open %s: %s", path, err.msg);
-  return ds;
-}
-
-static void *read_all(tl_dataset_t *ds, tl_field f, tl_memtype mt, size_t elem) {
-  const long n = tl_dataset_meta(ds)->n, per = tl_dataset_field_size(ds, f);
-  void *buf = malloc((size_t)n * (size_t)per * elem + 1);
-  tl_error err = {0};
-  if (tl_dataset_read(ds, f, 0, n, mt, buf, &err)) fail_msg("read %s: %s", tl_field_name(f), err.msg);
-  return buf;
-}
 
 /* A family with three windings and disorder: ranges 0..2, t_0, t_1, t_2 ~ U[0, 1.5],
  * bond disorder 0.3 on every range. */

@@ -6,16 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "dataset_util.h"
 #include "core/h5.h"
 #include "topolearn.h"
 
-static char dir[256], good[512];
+static char good[512];
 
 static int setup(void **state) {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/tl_test_reader_XXXXXX");
-  if (!mkdtemp(dir)) return -1;
+  if (tmpdir_make("tl_test_reader")) return -1;
   snprintf(good, sizeof good, "%s/good.h5", dir);
   tl_dataset_params_t p;
   tl_dataset_params_default(&p);
@@ -23,13 +22,6 @@ static int setup(void **state) {
   p.fam.L = 8;
   tl_error err;
   return tl_dataset_generate(&p, good, NULL, NULL, NULL, &err) ? -1 : 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
 }
 
 /* A copy of the good file, opened read-write for editing. */
@@ -41,17 +33,6 @@ static hid_t edit_copy(const char *name, char *path) {
   hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   assert_true(f >= 0);
   return f;
-}
-
-static void expect_refused(const char *path, const char *needle) {
-  tl_dataset_t *ds = NULL;
-  tl_error err = {0};
-  tl_status st = tl_dataset_open(&ds, path, TL_DATASET_VERIFY, &err);
-  if (st != TL_ERR_INPUT || !strstr(err.msg, needle) || !strstr(err.msg, path) ||
-      strchr(err.msg, '\n'))
-    fail_msg("%s: status %d, message '%s' (expected bad input naming '%s')", path, (int)st,
-             err.msg, needle);
-  assert_null(ds);
 }
 
 static void replace_dataset(hid_t f, const char *name, hid_t type, int rank, const hsize_t *dims) {
