@@ -62,8 +62,9 @@ tl_status tl_h5_dims(hid_t loc, const char *path, const char *name, int *rank, h
   return TL_OK;
 }
 
+/* An attribute of exactly count values of memtype's class (integer or float). */
 static tl_status read_attr(hid_t file, const char *path, const char *obj, const char *name,
-                           hid_t memtype, void *out, tl_error *err) {
+                           hid_t memtype, size_t count, void *out, tl_error *err) {
   if (!tl_h5_has_attr(file, obj, name))
     return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
   hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
@@ -76,25 +77,28 @@ static tl_status read_attr(hid_t file, const char *path, const char *obj, const 
   H5Tclose(ft);
   H5T_class_t want = H5Tget_class(memtype);
   herr_t rc = -1;
-  if (n == 1 && cls == want) rc = H5Aread(a, memtype, out);
+  if (n == (hssize_t)count && cls == want) rc = H5Aread(a, memtype, out);
   H5Aclose(a);
-  if (rc < 0)
+  if (rc < 0 && count == 1)
     return tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not a single %s", path, name,
                         want == H5T_INTEGER ? "integer" : "number");
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not %zu numbers", path, name,
+                        count);
   return TL_OK;
 }
 
 tl_status tl_h5_attr_int(hid_t file, const char *path, const char *obj, const char *name,
                          long *out, tl_error *err) {
   long long v;
-  tl_status st = read_attr(file, path, obj, name, H5T_NATIVE_LLONG, &v, err);
+  tl_status st = read_attr(file, path, obj, name, H5T_NATIVE_LLONG, 1, &v, err);
   if (!st) *out = (long)v;
   return st;
 }
 
 tl_status tl_h5_attr_double(hid_t file, const char *path, const char *obj, const char *name,
                             double *out, tl_error *err) {
-  return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, out, err);
+  return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, 1, out, err);
 }
 
 tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const char *name,
@@ -275,22 +279,7 @@ tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int r
 
 tl_status tl_h5_attr_doubles(hid_t file, const char *path, const char *obj, const char *name,
                              double *out, size_t n, tl_error *err) {
-  if (!tl_h5_has_attr(file, obj, name))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
-  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open attribute '%s'", path, name);
-  hid_t sp = H5Aget_space(a);
-  hssize_t np = H5Sget_simple_extent_npoints(sp);
-  H5Sclose(sp);
-  hid_t ft = H5Aget_type(a);
-  H5T_class_t cls = H5Tget_class(ft);
-  H5Tclose(ft);
-  herr_t rc = -1;
-  if (np == (hssize_t)n && cls == H5T_FLOAT) rc = H5Aread(a, H5T_NATIVE_DOUBLE, out);
-  H5Aclose(a);
-  if (rc < 0)
-    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not %zu numbers", path, name, n);
-  return TL_OK;
+  return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, n, out, err);
 }
 
 tl_status tl_h5_create_chunked(hid_t loc, const char *path, const char *name, hid_t ftype,

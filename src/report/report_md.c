@@ -18,8 +18,10 @@ static void num(FILE *fp, double x) {
   else fprintf(fp, "%.3g", x);
 }
 
-/* Copies a CSV as a Markdown table (at most max_rows rows). */
-static void csv_table(FILE *fp, const char *path, int max_rows) {
+/* Copies DIR/data/NAME (a CSV) as a Markdown table (at most max_rows rows). */
+static void csv_table(FILE *fp, const char *dir, const char *name, int max_rows) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/data/%s", dir, name);
   FILE *in = fopen(path, "r");
   if (!in) {
     fprintf(fp, "_(table %s missing)_\n\n", path);
@@ -204,16 +206,14 @@ tl_status tl_report_write(const char *dir, const tl_summary_t *sum, const tl_fig
   fputs("## Phase diagram\n\n", fp);
   figures(fp, figs, "phase_diagram");
   fputs("## Expressivity\n\nThe exact initialisations of SPEC 1.4, untrained, against the RSWN.\n\n", fp);
-  snprintf(path, sizeof path, "%s/data/expressivity.csv", dir);
-  csv_table(fp, path, 20);
+  csv_table(fp, dir, "expressivity.csv", 20);
   fputs("## Trainability\n\n*fits*: test accuracy >= 0.99 on the training distribution. "
         "*learned the invariant*: also >= 0.99 on chains proxies cannot fake (bond disorder "
         "D = 2; gauge-flipped states for eigenvector inputs; winding-2 chains for topo/sym, "
         "which can label any integer) and, for topo/sym, max |W - RSWN| < 0.1 on the test "
         "set. Epochs to success: first epoch with test accuracy >= 0.99 (median and IQR over "
         "the seeds that got there).\n\n", fp);
-  snprintf(path, sizeof path, "%s/data/trainability.csv", dir);
-  csv_table(fp, path, 40);
+  csv_table(fp, dir, "trainability.csv", 40);
   figures(fp, figs, "loss_curves");
   figures(fp, figs, "accuracy_curves");
   figures(fp, figs, "topo_distance");
@@ -225,17 +225,14 @@ tl_status tl_report_write(const char *dir, const tl_summary_t *sum, const tl_fig
   figures(fp, figs, "accuracy_vs_bond");
   figures(fp, figs, "accuracy_vs_onsite");
   fputs("## Generalisation to other sizes\n\n", fp);
-  snprintf(path, sizeof path, "%s/data/size.csv", dir);
-  csv_table(fp, path, 40);
+  csv_table(fp, dir, "size.csv", 40);
   fputs("## Unseen windings\n\nTrained on SSH chains (windings 0, 1), tested on chains with "
         "ranges 0..2 and winding 2.\n\n", fp);
-  snprintf(path, sizeof path, "%s/data/unseen.csv", dir);
-  csv_table(fp, path, 40);
+  csv_table(fp, dir, "unseen.csv", 40);
   fputs("## What the networks use\n\nSVD of the first dense layer; shares of the top right-"
         "singular vectors' weight on the edge cells and on the two lowest-energy states, each "
         "against its uniform share (`data/prune_vectors.csv`).\n\n", fp);
-  snprintf(path, sizeof path, "%s/data/prune_vectors.csv", dir);
-  csv_table(fp, path, 24);
+  csv_table(fp, dir, "prune_vectors.csv", 24);
   figures(fp, figs, "pruning_curves");
   figures(fp, figs, "singular_spectra");
   figures(fp, figs, "singular_vectors_cells");
