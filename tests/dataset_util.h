@@ -80,4 +80,36 @@ static inline void expect_refused(const char *path, const char *needle) {
   assert_null(ds);
 }
 
+/* Every field of a and b, byte for byte (read as float64). */
+static inline void compare_datasets(const char *a, const char *b) {
+  tl_dataset_t *da = open_ok(a), *db = open_ok(b);
+  const long n = tl_dataset_meta(da)->n;
+  assert_int_equal(n, tl_dataset_meta(db)->n);
+  for (int f = 0; f < TL_FIELD_COUNT; f++) {
+    long per = tl_dataset_field_size(da, (tl_field)f);
+    assert_int_equal(per, tl_dataset_field_size(db, (tl_field)f));
+    if (!per) continue;
+    void *x = read_all(da, (tl_field)f, TL_MEM_F64, 8), *y = read_all(db, (tl_field)f, TL_MEM_F64, 8);
+    if (memcmp(x, y, (size_t)n * (size_t)per * 8))
+      fail_msg("field %s differs between %s and %s", tl_field_name((tl_field)f), a, b);
+    free(x), free(y);
+  }
+  tl_dataset_close(da);
+  tl_dataset_close(db);
+}
+
+/* A family with three windings and disorder: ranges 0..2, t_0, t_1, t_2 ~ U[0, 1.5],
+ * bond disorder 0.3 on every range. */
+static inline void family_r012(tl_dataset_params_t *p, int L) {
+  tl_dataset_params_default(p);
+  p->fam.L = L;
+  p->fam.r_min = 0;
+  p->fam.r_max = 2;
+  for (int k = 0; k < 3; k++) {
+    p->t_lo[k] = 0.0;
+    p->t_hi[k] = 1.5;
+    p->fam.disorder[k] = 0.3;
+  }
+}
+
 #endif

@@ -20,20 +20,6 @@ static int exists(const char *p) {
 }
 
 
-/* A family with three windings and disorder: ranges 0..2, t_0, t_1, t_2 ~ U[0, 1.5],
- * bond disorder 0.3 on every range. */
-static void family_r012(tl_dataset_params_t *p, int L) {
-  tl_dataset_params_default(p);
-  p->fam.L = L;
-  p->fam.r_min = 0;
-  p->fam.r_max = 2;
-  for (int k = 0; k < 3; k++) {
-    p->t_lo[k] = 0.0;
-    p->t_hi[k] = 1.5;
-    p->fam.disorder[k] = 0.3;
-  }
-}
-
 /* Stored W, label, ambiguity and marker equal the RSWN recomputed from the stored
  * hoppings with the library (the same code path, so exactly equal); labels are round(W). */
 static void check_labels_from_hoppings(const char *path) {
@@ -207,23 +193,6 @@ static void test_unreachable_class_is_named(void **state) {
 
 /* Every field, byte for byte, with 1 and 2 threads; several blocks (n > block size at
  * L = 32) and balancing, whose acceptance must not depend on timing. */
-static void compare_files(const char *a, const char *b) {
-  tl_dataset_t *da = open_ok(a), *db = open_ok(b);
-  const long n = tl_dataset_meta(da)->n;
-  assert_int_equal(n, tl_dataset_meta(db)->n);
-  for (int f = 0; f < TL_FIELD_COUNT; f++) {
-    long per = tl_dataset_field_size(da, (tl_field)f);
-    assert_int_equal(per, tl_dataset_field_size(db, (tl_field)f));
-    if (!per) continue;
-    void *x = read_all(da, (tl_field)f, TL_MEM_F64, 8), *y = read_all(db, (tl_field)f, TL_MEM_F64, 8);
-    if (memcmp(x, y, (size_t)n * (size_t)per * 8))
-      fail_msg("field %s differs between %s and %s", tl_field_name((tl_field)f), a, b);
-    free(x), free(y);
-  }
-  tl_dataset_close(da);
-  tl_dataset_close(db);
-}
-
 static void test_threads_give_identical_data(void **state) {
   (void)state;
   tl_dataset_params_t p;
@@ -234,7 +203,7 @@ static void test_threads_give_identical_data(void **state) {
   generate_ok(&p, path_of("t1.h5"));
   p.threads = 2;
   generate_ok(&p, path_of("t2.h5"));
-  compare_files(path_of("t1.h5"), path_of("t2.h5"));
+  compare_datasets(path_of("t1.h5"), path_of("t2.h5"));
   family_r012(&p, 20);
   p.n = 300;
   p.balanced = 1;
@@ -243,7 +212,7 @@ static void test_threads_give_identical_data(void **state) {
   generate_ok(&p, path_of("b1.h5"));
   p.threads = 2;
   generate_ok(&p, path_of("b2.h5"));
-  compare_files(path_of("b1.h5"), path_of("b2.h5"));
+  compare_datasets(path_of("b1.h5"), path_of("b2.h5"));
 }
 
 static void test_options_no_qab_float32_onsite(void **state) {

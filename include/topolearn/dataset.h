@@ -23,6 +23,7 @@
 
 #include "topolearn/chain.h"
 #include "topolearn/invariant.h"
+#include "topolearn/ranks.h"
 #include "topolearn/window.h"
 
 #define TL_DATASET_FORMAT_VERSION 1
@@ -86,6 +87,18 @@ typedef struct {
 tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path,
                               tl_progress_fn progress, void *progress_ctx,
                               tl_dataset_stats_t *stats, tl_error *err);
+
+/* The same over the ranks of g (collective; g NULL or of size 1: tl_dataset_generate).
+ * Each block of candidates is cut in contiguous slices, one per rank, solved there
+ * with p->threads threads; rank 0 gathers the block, accepts in index order and alone
+ * writes out_path, so the data equal the one-process run's (gather-and-write: one
+ * writer, no parallel HDF5, and the file never depends on the number of ranks). Every
+ * rank returns the same status and message. progress runs on rank 0 only; stats are
+ * rank 0's (seconds_compute: its own threads). */
+tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *out_path,
+                                    const tl_ranks_t *g, tl_progress_fn progress,
+                                    void *progress_ctx, tl_dataset_stats_t *stats,
+                                    tl_error *err);
 
 /* ---- reading --------------------------------------------------------------------- */
 

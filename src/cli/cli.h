@@ -156,8 +156,10 @@ int tl_cmd_eval(int argc, char **argv);
 
 void tl_cli_mpi_init(int *argc, char ***argv); /* starts MPI only under a launcher */
 void tl_cli_mpi_world(int *rank, int *size);   /* 0 and 1 without MPI */
+int tl_cli_mpi_secondary(void);                /* a rank > 0 (async-signal-safe) */
 int tl_cli_mpi_all_ok(int ok);                 /* logical AND over the ranks */
 void tl_cli_mpi_finalize(void);
+const tl_ranks_t *tl_cli_mpi_ranks(void);       /* the world's collectives; NULL: one process */
 
 /* Multi-process study runs: every rank trains the cells it owns (train_only), then
  * rank 0 aggregates every cell from disk with resume, so the tables equal a one-process

@@ -12,7 +12,8 @@ static void usage(FILE *out) {
           "usage: topolearn generate --out FILE.h5 [--n N] [family flags] [options]\n\n"
           "Draws N chains (each from its own random stream keyed by seed and index), solves\n"
           "them exactly and stores hoppings, spectrum, eigenvectors, Q_AB, W, label, ... in\n"
-          "HDF5 (see docs/FORMAT.md). Same seed -> same data, whatever --threads.\n\n"
+          "HDF5 (see docs/FORMAT.md). Same seed -> same data, whatever --threads, and under\n"
+          "mpirun -np P whatever P (the ranks split the chains, rank 0 writes the file).\n\n"
           "family (default: plain SSH, v and w uniform in [0, 2], L = 32, OBC, clean):\n"
           TL_CLI_FAMILY_HELP
           "  --v-range a:b       SSH: v uniform in [a, b] per chain (default 0:2)\n"
@@ -35,7 +36,7 @@ static void usage(FILE *out) {
           "  --block B           cells per window block (200); --buffer B first buffer (50)\n"
           "  --compress K        deflate level 0..9 (+ shuffle) for the large float fields\n"
           "                      (default 0: they barely compress; small fields always level 1)\n"
-          "  --threads T         OpenMP threads (default: all cores)\n"
+          "  --threads T         OpenMP threads (default: all cores; per rank under mpirun)\n"
           "  --force             overwrite FILE if it exists\n"
           "  --quiet             no progress bar (it is shown only on a terminal anyway)\n",
           32, TL_WINDOW_AUTO_MIN_L);
@@ -226,17 +227,25 @@ int tl_cmd_generate(int argc, char **argv) {
   tl_cli_join_command(argc, argv, command, sizeof command);
   p.command = command;
 
+  /* Under mpirun the ranks split every block of chains and rank 0 writes the file; only
+   * rank 0 speaks (every rank gets the same status). */
+  const tl_ranks_t *ranks = tl_cli_mpi_ranks();
+  const int root = !ranks || ranks->rank == 0;
   tl_progress_t bar;
-  tl_progress_init(&bar, "chains", quiet);
+  tl_progress_init(&bar, "chains", quiet || !root);
   tl_dataset_stats_t stats;
-  tl_status st = tl_dataset_generate(&p, out, tl_progress_update, &bar, &stats, &err);
+  tl_status st = tl_dataset_generate_ranks(&p, out, ranks, tl_progress_update, &bar, &stats, &err);
   tl_progress_done(&bar);
+  if (st && !root) return tl_status_exit_code(st);
   if (st) FAIL();
 #undef FAIL
-  printf("wrote %s: %ld chains, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s)\n",
+  if (!root) return 0;
+  char procs[48] = "";
+  if (ranks && ranks->size > 1) snprintf(procs, sizeof procs, ", %d ranks", ranks->size);
+  printf("wrote %s: %ld chains, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)\n",
          out, p.n, p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
          windowed ? ", long-chain mode (method window: no spectrum stored)" : "",
          stats.candidates, stats.seconds_total,
-         stats.seconds_total > 0 ? (double)p.n / stats.seconds_total : 0.0);
+         stats.seconds_total > 0 ? (double)p.n / stats.seconds_total : 0.0, procs);
   return 0;
 }

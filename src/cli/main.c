@@ -11,8 +11,10 @@ static void on_signal(int sig) {
   (void)sig;
   tl_outfile_cleanup_all();
   static const char msg[] = "topolearn: interrupted; no partial output was kept\n";
-  ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
-  (void)rc;
+  if (!tl_cli_mpi_secondary()) { /* under mpirun, rank 0 speaks for all */
+    ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)rc;
+  }
   _exit(130);
 }
 

@@ -17,6 +17,13 @@ void tl_init(void) {
   tl_h5_quiet();
 }
 
+hid_t tl_h5_create_temporary(const char *tmp_path) {
+  tl_h5_quiet();
+  /* the name stays reserved by the outfile's cleanup list; EXCL catches a stranger */
+  unlink(tmp_path);
+  return H5Fcreate(tmp_path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+}
+
 tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err) {
   tl_h5_quiet();
   *file = H5I_INVALID_HID;

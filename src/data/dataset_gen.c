@@ -223,11 +223,35 @@ typedef struct {
   long stored;       /* chains accepted so far */
 } outq_t;
 
+/* Rank 0 only: the balanced run gave up; names the open class furthest from its quota. */
+static tl_status unreachable_class(const tl_dataset_params_t *p, const long *filled,
+                                   const long *quota, long max_cand, tl_error *err) {
+  const int C = p->fam.r_max - p->fam.r_min + 1;
+  int worst = -1;
+  for (int c = 0; c < C; c++)
+    if (filled[c] < quota[c] &&
+        (worst < 0 || (double)filled[c] / quota[c] < (double)filled[worst] / quota[worst]))
+      worst = c;
+  if (worst < 0) worst = 0;
+  return tl_error_set(err, TL_ERR_INPUT, "balanced: winding %d cannot be reached: %ld of %ld "
+                      "chains after %ld candidates (the family rarely or never has that winding)",
+                      p->fam.r_min + worst, filled[worst], quota[worst], max_cand);
+}
+
 tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path,
                               tl_progress_fn progress, void *progress_ctx,
                               tl_dataset_stats_t *stats, tl_error *err) {
-  tl_status st = tl_dataset_params_validate(p, err);
+  return tl_dataset_generate_ranks(p, out_path, NULL, progress, progress_ctx, stats, err);
+}
+
+tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *out_path,
+                                    const tl_ranks_t *g, tl_progress_fn progress,
+                                    void *progress_ctx, tl_dataset_stats_t *stats,
+                                    tl_error *err) {
+  tl_status st = tl_dataset_params_validate(p, err); /* same parameters: same verdict */
   if (st) return st;
+  const int rank = g ? g->rank : 0, size = g && g->size > 1 ? g->size : 1;
+  const int root = rank == 0;
   const double t_start = omp_get_wtime();
   const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1, C = R;
   const int has_onsite = p->fam.onsite > 0;
@@ -244,50 +268,61 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
   memset(&cand, 0, sizeof cand);
   q.pending = -1;
   worker_t *workers = tl_calloc((size_t)nt, sizeof *workers);
-  if (!workers) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %d workers", nt);
+  if (!workers) st = tl_error_set(err, TL_ERR_NOMEM, "out of memory for %d workers", nt);
   for (int t = 0; t < nt && !st; t++) st = worker_new(&workers[t], p, windowed, err);
   long B = 0;
   if (!st) {
     st = tl_ds_block_init(&cand, 1, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
-    if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt);
-    if (!st) st = check_space(out_path, (double)tl_ds_block_row_bytes(&cand) * (double)p->n, err);
+    /* every rank uses the root's block size (the thread counts of ranks may differ) */
+    if (!st) B = block_chains(tl_ds_block_row_bytes(&cand), p->n, nt * size);
+    if (!st && root)
+      st = check_space(out_path, (double)tl_ds_block_row_bytes(&cand) * (double)p->n, err);
     tl_ds_block_free(&cand);
   }
-  /* candidates need their own block only when some are rejected */
-  if (!st) st = tl_ds_block_init(&cand, p->balanced ? B : 1, L, R, p->float32, p->store_qab,
-                                 has_onsite, windowed, err);
-  for (int i = 0; i < 2 && !st; i++)
+  if (size > 1 && g->bcast(g->ctx, &B, (int)sizeof B) && !st)
+    st = tl_error_set(err, TL_ERR_INTERNAL, "rank %d: exchange with the other ranks failed", rank);
+  /* Candidates need their own block when some are rejected, and on the other ranks,
+   * which solve their slices there; the output blocks live on the root. */
+  if (!st) st = tl_ds_block_init(&cand, p->balanced || !root ? B : 1, L, R, p->float32,
+                                 p->store_qab, has_onsite, windowed, err);
+  for (int i = 0; i < 2 && !st && root; i++)
     st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
 
   tl_outfile_t of;
   tl_ds_writer_t w;
   int file_open = 0, began = 0;
-  if (!st && !(st = tl_outfile_begin(&of, out_path, p->force, 0, err))) began = 1;
-  if (!st && !(st = tl_ds_writer_open(&w, of.tmp_path, out_path, p, err))) file_open = 1;
+  if (!st && root && !(st = tl_outfile_begin(&of, out_path, p->force, 0, err))) began = 1;
+  if (!st && root && !(st = tl_ds_writer_open(&w, of.tmp_path, out_path, p, B, err))) file_open = 1;
+  st = tl_ranks_agree(g, st, rank, err); /* all ranks start, or none */
 
   /* BLAS inside the solver runs single-threaded in every configuration, so a chain's
    * arithmetic is the same whatever the thread count (and a 1-thread run uses 1 core). */
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
   double t_write = 0.0;
+  double chain_s = 0.0, block_write_s = 0.0; /* root: last block's costs, for its share */
   long next = 0;
-  while (!st && q.stored < p->n) {
-    if (next >= max_cand) {
-      int worst = -1; /* the open class furthest from its quota (some quota is open) */
-      for (int c = 0; c < C; c++)
-        if (filled[c] < quota[c] &&
-            (worst < 0 || (double)filled[c] / quota[c] < (double)filled[worst] / quota[worst]))
-          worst = c;
-      if (worst < 0) worst = 0;
-      st = tl_error_set(err, TL_ERR_INPUT, "balanced: winding %d cannot be reached: %ld of %ld "
-                        "chains after %ld candidates (the family rarely or never has that winding)",
-                        p->fam.r_min + worst, filled[worst], quota[worst], max_cand);
+  for (;;) {
+    /* The root says how many candidates come next and how many it solves itself;
+     * kc = 0 ends every rank's loop. */
+    long ctl[2] = {0, 0};
+    if (root && !st && q.stored < p->n) {
+      if (next >= max_cand) st = unreachable_class(p, filled, quota, max_cand, err);
+      else ctl[0] = next + B <= max_cand ? B : max_cand - next;
+      ctl[1] = tl_ds_root_share(ctl[0], size, chain_s, block_write_s);
+    }
+    if (size > 1 && g->bcast(g->ctx, ctl, (int)sizeof ctl)) {
+      st = tl_error_set(err, TL_ERR_INTERNAL, "rank %d: exchange with the other ranks failed", rank);
       break;
     }
-    const long kc = next + B <= max_cand ? B : max_cand - next;
-    /* Without balancing every candidate is kept in order: solve straight into the
-     * output block (it is free: the block written meanwhile is the other one). */
-    tl_ds_block_t *dst = p->balanced ? &cand : &q.out[q.cur];
+    const long kc = ctl[0], root_share = ctl[1];
+    if (!kc) break;
+    long lo, hi;
+    tl_ds_slice(kc, root_share, rank, size, &lo, &hi);
+    const double t_block = omp_get_wtime(), t_write_before = t_write;
+    /* Without balancing every candidate is kept in order: the root solves straight into
+     * the output block (it is free: the block written meanwhile is the other one). */
+    tl_ds_block_t *dst = p->balanced || !root ? &cand : &q.out[q.cur];
     long bad = LONG_MAX;
     tl_error bad_err = {0};
     tl_status wst = TL_OK;
@@ -302,7 +337,7 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
       }
       worker_t *me = &workers[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
-      for (long j = 0; j < kc; j++) {
+      for (long j = lo; j < hi; j++) {
         tl_error e;
         double t0 = omp_get_wtime();
         if (solve_one(me, p, (uint64_t)(next + j), dst, j, &e)) {
@@ -315,14 +350,33 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
         me->cpu += omp_get_wtime() - t0;
       }
     }
-    if (wst) { *err = werr; st = wst; break; }
+    if (root && hi > lo) { /* the writer took one of nt threads for its share of the time */
+      block_write_s = (t_write - t_write_before) / nt;
+      chain_s = (omp_get_wtime() - t_block - block_write_s) / (double)(hi - lo);
+    }
+    /* the lowest failing index over all ranks, on every rank */
+    tl_error chain_err = {0};
+    if (bad != LONG_MAX)
+      tl_error_set(&chain_err, bad_err.status, "chain (stream %ld): %s", bad, bad_err.msg);
+    tl_status bst = tl_ranks_agree(g, chain_err.status, bad, &chain_err);
+    if (bst) {
+      *err = chain_err;
+      st = bst;
+      break;
+    }
+    if ((st = tl_ds_block_gather(g, dst, kc, root_share, err))) break;
+    if (!root) {
+      next += kc;
+      continue;
+    }
+    if (wst) { /* the others learn it from kc = 0 at the top */
+      *err = werr;
+      st = wst;
+      continue;
+    }
     if (q.pending >= 0) {
       q.count[q.pending] = 0;
       q.pending = -1;
-    }
-    if (bad != LONG_MAX) {
-      st = tl_error_set(err, bad_err.status, "chain (stream %ld): %s", bad, bad_err.msg);
-      break;
     }
     if (!p->balanced) {
       q.count[q.cur] = kc;
@@ -357,12 +411,12 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
                         out_path, q.stored, p->n);
   }
   /* Tail: the block that may still wait, then the partial one. */
-  if (!st && q.pending >= 0) {
+  if (!st && root && q.pending >= 0) {
     double t0 = omp_get_wtime();
     st = tl_ds_writer_rows(&w, &q.out[q.pending], q.pending_first, q.count[q.pending], err);
     t_write += omp_get_wtime() - t0;
   }
-  if (!st && q.count[q.cur] > 0) {
+  if (!st && root && q.count[q.cur] > 0) {
     double t0 = omp_get_wtime();
     st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - q.count[q.cur], q.count[q.cur], err);
     t_write += omp_get_wtime() - t0;
@@ -381,14 +435,15 @@ tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path
     if (!st) st = tl_outfile_commit(&of, err);
     else tl_outfile_abort(&of);
   }
+  st = tl_ranks_agree(g, st, rank, err); /* the root's verdict (or the first failed rank's) */
   if (stats) {
     memset(stats, 0, sizeof *stats);
     stats->candidates = next;
     stats->seconds_total = omp_get_wtime() - t_start;
     stats->seconds_write = t_write;
-    for (int t = 0; t < nt; t++) stats->seconds_compute += workers[t].cpu;
+    for (int t = 0; t < nt && workers; t++) stats->seconds_compute += workers[t].cpu;
   }
-  for (int t = 0; t < nt; t++) worker_free(&workers[t]);
+  for (int t = 0; t < nt && workers; t++) worker_free(&workers[t]);
   tl_free(workers);
   tl_ds_block_free(&cand);
   tl_ds_block_free(&q.out[0]);

@@ -21,6 +21,17 @@ void tl_ds_block_copy(tl_ds_block_t *dst, long i, const tl_ds_block_t *src, long
 /* Bytes per chain over all stored fields. */
 size_t tl_ds_block_row_bytes(const tl_ds_block_t *b);
 
+/* Several ranks (tl_dataset_generate_ranks): rank's slice [lo, hi) of count candidates
+ * when rank 0 takes the first root_share and the others split the rest evenly. */
+void tl_ds_slice(long count, long root_share, int rank, int size, long *lo, long *hi);
+/* Rank 0's share of count candidates, balancing its solving plus writing (seconds per
+ * chain and per block, from the last block; chain_seconds 0: unknown) against the other
+ * ranks' solving: at most count / size. */
+long tl_ds_root_share(long count, int size, double chain_seconds, double write_seconds);
+/* Rows [0, count) of b: every rank's slice to rank 0 (collective; g NULL: nothing). */
+tl_status tl_ds_block_gather(const tl_ranks_t *g, tl_ds_block_t *b, long count, long root_share,
+                             tl_error *err);
+
 typedef struct {
   hid_t file;
   hid_t d[TL_FIELD_COUNT];
@@ -29,9 +40,10 @@ typedef struct {
 } tl_ds_writer_t;
 
 /* Creates file_path (the temporary), writes every attribute and creates the datasets.
- * path names the final output in messages. */
+ * path names the final output in messages; block: chains per block of the generator,
+ * the chunk length of the small fields. */
 tl_status tl_ds_writer_open(tl_ds_writer_t *w, const char *file_path, const char *path,
-                            const tl_dataset_params_t *p, tl_error *err);
+                            const tl_dataset_params_t *p, long block, tl_error *err);
 /* Stores chains [0, count) of b as chains [first, first + count) of the file. */
 tl_status tl_ds_writer_rows(tl_ds_writer_t *w, const tl_ds_block_t *b, long first, long count,
                             tl_error *err);

@@ -84,23 +84,32 @@ static tl_status write_attrs(hid_t root, const char *path, const tl_dataset_para
   return TL_OK;
 }
 
-/* Chunks of about 1 MiB along the chain axis: big enough for deflate and for fast
- * sequential reads, small enough that a training minibatch touches few of them. */
-static hsize_t chunk_chains(size_t row_bytes, long n) {
-  hsize_t c = (hsize_t)((1u << 20) / (row_bytes ? row_bytes : 1));
+/* Chunks along the chain axis. Large fields (eigvecs, qab, energies, local_marker): about
+ * 1 MiB, big enough for deflate and fast sequential reads, small enough that a training
+ * minibatch touches few of them. Small fields (always deflated): one chunk per block of
+ * the generator, so every block written compresses the same amount (a chunk that
+ * filled only every few blocks made those writes ten times longer, which rank 0 of a
+ * multi-rank run could not plan for); at least 64 KiB of values for deflate. */
+static hsize_t chunk_chains(size_t row_bytes, long n, int large, long block) {
+  const size_t bytes = row_bytes ? row_bytes : 1;
+  hsize_t c = large ? (hsize_t)((1u << 20) / bytes) : (hsize_t)block;
+  if (!large) {
+    const hsize_t min_c = (hsize_t)((64u << 10) / bytes);
+    if (c < min_c) c = (min_c + (hsize_t)block - 1) / (hsize_t)block * (hsize_t)block;
+  }
   if (c < 1) c = 1;
   if (c > (hsize_t)n) c = (hsize_t)n;
   return c;
 }
 
 tl_status tl_ds_writer_open(tl_ds_writer_t *w, const char *file_path, const char *path,
-                            const tl_dataset_params_t *p, tl_error *err) {
+                            const tl_dataset_params_t *p, long block, tl_error *err) {
   tl_h5_quiet();
   memset(w, 0, sizeof *w);
   for (int f = 0; f < TL_FIELD_COUNT; f++) w->d[f] = H5I_INVALID_HID;
   w->path = path;
   w->float32 = p->float32;
-  w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  w->file = tl_h5_create_temporary(file_path);
   if (w->file < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot create the HDF5 file", path);
   const int windowed = tl_dataset_params_windowed(p);
   tl_status st = write_attrs(w->file, path, p, windowed, err);
@@ -112,9 +121,10 @@ tl_status tl_ds_writer_open(tl_ds_writer_t *w, const char *file_path, const char
     int rank = tl_ds_field_dims((tl_field)f, p->n, L, R, dims);
     tl_kind k = tl_ds_field_kind((tl_field)f, p->float32);
     size_t row = (size_t)tl_ds_field_per_chain((tl_field)f, L, R) * tl_ds_kind_size(k);
-    int level = tl_ds_field_is_large((tl_field)f) ? p->compress : TL_DS_SMALL_LEVEL;
+    const int large = tl_ds_field_is_large((tl_field)f);
     st = tl_h5_create_chunked(w->file, path, tl_field_name((tl_field)f), tl_ds_kind_ftype(k), rank,
-                              dims, chunk_chains(row, p->n), level, &w->d[f], err);
+                              dims, chunk_chains(row, p->n, large, block),
+                              large ? p->compress : TL_DS_SMALL_LEVEL, &w->d[f], err);
   }
   if (st) {
     tl_error scratch;

@@ -116,7 +116,7 @@ tl_status tl_model_save(const tl_model_t *m, const char *path, int force,
   tl_outfile_t o;
   tl_status st = tl_outfile_begin(&o, path, force, 0, err);
   if (st) return st;
-  hid_t f = H5Fcreate(o.tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t f = tl_h5_create_temporary(o.tmp_path);
   if (f < 0) st = tl_error_set(err, TL_ERR_IO, "%s: cannot create an HDF5 file", path);
   if (!st) st = write_all(m, f, path, prov, err);
   if (f >= 0 && H5Fclose(f) < 0 && !st)
