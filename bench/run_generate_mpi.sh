@@ -18,22 +18,25 @@ MPI=(mpirun --allow-run-as-root --oversubscribe -np "$P")
 DIR=$(mktemp -d "$OUT/tl_bench_mpi_XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
 
-# seconds of the generation as the command reports it (after MPI start-up)
+# seconds of the generation as the command reports it (after MPI start-up; the column
+# "+mpirun start" is the whole mpirun command, launch and teardown included)
 seconds() { sed -n 's/.*candidates, \([0-9.]*\) s .*/\1/p'; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $("$TL" --version)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); output in $OUT; best of $ROUNDS interleaved rounds"
-printf '%-5s %7s %12s %12s %12s %9s %9s\n' L chains "1 rank s" "$P ranks s" "1r x${P}t s" speedup "same data"
+printf '%-5s %7s %10s %10s %14s %10s %9s %9s\n' L chains "1 rank s" "$P ranks s" "+mpirun start" "1r x${P}t s" speedup "same data"
 for L in 32 100; do
   n=$([ "$L" = 32 ] && echo 20000 || echo 3000)
   args=(generate --L "$L" --n "$n" --seed 7 --disorder 0.5 --threads 1 --quiet --force)
-  one=() many=() threads=()
+  one=() many=() threads=() walls=()
   for ((r = 0; r < ROUNDS; r++)); do
     # fresh outputs: replacing a file would time the kernel freeing the old one
     rm -f "$DIR"/*.h5
     one+=("$("$TL" "${args[@]}" --out "$DIR/one.h5" | seconds)")
+    t0=$(date +%s.%N)
     many+=("$("${MPI[@]}" "$TL" "${args[@]}" --out "$DIR/many.h5" | seconds)")
+    walls+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
     # for comparison: the same cores as OpenMP threads of one process
     threads+=("$("$TL" "${args[@]}" --threads "$P" --out "$DIR/threads.h5" | seconds)")
   done
@@ -41,8 +44,8 @@ for L in 32 100; do
   for d in hoppings energies eigvecs qab W label ambiguous W_kspace local_marker candidate; do
     h5diff -q "$DIR/one.h5" "$DIR/many.h5" "/$d" "/$d" || same=NO
   done
-  t1=$(best "${one[@]}") tp=$(best "${many[@]}") tt=$(best "${threads[@]}")
-  printf '%-5s %7s %12s %12s %12s %8.2fx %9s\n' "$L" "$n" "$t1" "$tp" "$tt" \
+  t1=$(best "${one[@]}") tp=$(best "${many[@]}") tt=$(best "${threads[@]}") tw=$(best "${walls[@]}")
+  printf '%-5s %7s %10s %10s %14s %10s %8.2fx %9s\n' "$L" "$n" "$t1" "$tp" "$tw" "$tt" \
     "$(awk -v a="$t1" -v b="$tp" 'BEGIN { print a / b }')" "$same"
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
