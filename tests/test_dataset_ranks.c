@@ -3,11 +3,13 @@
  * ranks, plain, balanced and long-chain sets; failures reach every rank with the same
  * status and message, and leave no file. The ranks here are threads sharing memory,
  * wired through the same two collectives MPI provides (tests/cli/mpi.sh runs mpirun). */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/dataset_io.h"
 #include "dataset_util.h"
 #include "topolearn.h"
 
@@ -229,8 +231,43 @@ static void test_failures_reach_every_rank(void **state) {
   assert_int_equal(count_files(), before + 1); /* only exists.h5 was added */
 }
 
+/* The slices of a block partition it in rank order whatever rank 0's share, and rank 0's
+ * share balances its solving plus writing against another rank's solving. */
+static void test_slices_and_root_share(void **state) {
+  (void)state;
+  const long counts[] = {0, 1, 5, 648};
+  for (int ci = 0; ci < 4; ci++)
+    for (int size = 1; size <= 4; size++) {
+      const long count = counts[ci];
+      const long shares[] = {0, count / size, count / (2 * size)};
+      for (int si = 0; si < 3; si++) {
+        long expect_lo = 0;
+        for (int r = 0; r < size; r++) {
+          long lo, hi;
+          tl_ds_slice(count, shares[si], r, size, &lo, &hi);
+          if (lo != expect_lo || hi < lo)
+            fail_msg("count %ld, %d ranks, share %ld: rank %d has [%ld, %ld) after %ld", count,
+                     size, shares[si], r, lo, hi, expect_lo);
+          if (size > 1 && r == 0 && hi != shares[si]) fail_msg("rank 0 slice %ld != share", hi);
+          expect_lo = hi;
+        }
+        if (expect_lo != count) fail_msg("count %ld, %d ranks: slices end at %ld", count, size, expect_lo);
+      }
+    }
+  assert_int_equal(tl_ds_root_share(648, 1, 1e-4, 1e-2), 648); /* one rank does all */
+  assert_int_equal(tl_ds_root_share(648, 2, 0.0, 0.0), 324);    /* nothing measured yet */
+  assert_int_equal(tl_ds_root_share(648, 2, 1e-4, 0.0), 324);   /* no writing: even split */
+  assert_int_equal(tl_ds_root_share(648, 2, 1e-4, 1.0), 0);     /* writing dominates */
+  /* 8.7 ms of writing at 69 us per chain: s * c + w = (648 - s) * c */
+  const long s2 = tl_ds_root_share(648, 2, 69e-6, 8.7e-3);
+  assert_true(labs(2 * s2 * 69 + 8700 - 648 * 69) <= 2 * 69);
+  const long s3 = tl_ds_root_share(600, 3, 1e-4, 3e-3); /* others: (600 - s) / 2 each */
+  assert_true(fabs(s3 * 1e-4 + 3e-3 - (600 - s3) / 2.0 * 1e-4) <= 1e-4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_slices_and_root_share),
       cmocka_unit_test(test_plain_set_equals_one_process),
       cmocka_unit_test(test_balanced_onsite_float32),
       cmocka_unit_test(test_long_chain_mode),

@@ -350,9 +350,9 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
         me->cpu += omp_get_wtime() - t0;
       }
     }
-    if (root && hi > lo) { /* the writer took one of nt threads for its share of the time */
+    if (root) { /* the writer took one of nt threads for its share of the time */
       block_write_s = (t_write - t_write_before) / nt;
-      chain_s = (omp_get_wtime() - t_block - block_write_s) / (double)(hi - lo);
+      if (hi > lo) chain_s = (omp_get_wtime() - t_block - block_write_s) / (double)(hi - lo);
     }
     /* the lowest failing index over all ranks, on every rank */
     tl_error chain_err = {0};
