@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "topolearn/report.h"
 
 static void usage(FILE *out) {
@@ -21,6 +22,7 @@ static void usage(FILE *out) {
           "  --method M          full|window|auto (auto: windowed RSWN from L = %d)\n"
           "  --out PREFIX        output prefix (default phase-diagram)\n"
           "  --force             overwrite existing outputs\n"
+          "  --quiet             no progress bar (it is shown only on a terminal anyway)\n"
           "chain flags (v is fixed by --v in the wD grid; other ranges via --hop):\n" TL_CLI_FAMILY_HELP,
           TL_WINDOW_AUTO_MIN_L, 64);
 }
@@ -37,7 +39,7 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   double D_lo = 0, D_hi = 4, v_lo = 0, v_hi = 2, w_lo = 0, w_hi = 2;
   long nx = 41, ny = 41, samples = 20, threads = 0;
   const char *prefix = "phase-diagram";
-  int force = 0;
+  int force = 0, quiet = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
@@ -77,6 +79,8 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
     } else if (!strcmp(a, "--threads")) {
       VALUE();
       if (tl_cli_int(a, v, 1, 1024, &threads, &err)) return fail(&err);
+    } else if (!strcmp(a, "--quiet")) {
+      quiet = 1;
     } else if (!strcmp(a, "--out")) {
       VALUE();
       prefix = v;
@@ -134,7 +138,10 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory for %ld grid points", nx * ny);
     return fail(&err);
   }
-  tl_status st = tl_phase_diagram(&p, pts, NULL, NULL, &err);
+  tl_progress_t bar;
+  tl_progress_init(&bar, "chains", quiet);
+  tl_status st = tl_phase_diagram(&p, pts, tl_progress_update, &bar, &err);
+  tl_progress_done(&bar);
   if (!st) st = tl_phase_write_csv(csv, &p, pts, force, &err);
   /* Colour range on whole windings, so the diverging palette's white sits halfway. */
   double zlo = 0, zhi = 1;
