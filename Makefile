@@ -8,7 +8,7 @@ CMAKE_FLAGS += -DTL_WERROR=ON
 endif
 BIN = $(BUILD)/topolearn
 
-.PHONY: deps build run test bench sanitize fuzz memcheck clean
+.PHONY: deps build run test test-nompi bench sanitize fuzz memcheck clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,6 +24,14 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# MPI is optional: the build without it must keep compiling (warnings as errors) and
+# passing every test (tests/cli/mpi.sh then skips).
+test-nompi: deps
+	@cmake -S . -B build-nompi -DCMAKE_BUILD_TYPE=Release -DTL_WITH_MPI=OFF -DTL_WERROR=ON \
+	  -DTL_BENCH=OFF >/dev/null
+	@cmake --build build-nompi -j $(JOBS)
+	cd build-nompi && ctest --output-on-failure -j $(JOBS)
 
 sanitize: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTL_SANITIZE=ON -DTL_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
@@ -59,7 +67,7 @@ bench: build
 	bash bench/run_all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-nompi
 
 # Installs the library, headers and CLI under PREFIX, and the Python package (plain
 # copy: Debian's system Python refuses pip, PEP 668) into PYTHON_SITE with libpath.txt

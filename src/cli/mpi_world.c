@@ -12,11 +12,13 @@ static int started = 0;
 #endif
 static volatile sig_atomic_t secondary = 0; /* read by signal handlers */
 
+#ifdef TL_WITH_MPI
 static int world_size_from_env(void) {
   const char *v = getenv("OMPI_COMM_WORLD_SIZE");
   if (!v) v = getenv("PMI_SIZE");
   return v ? atoi(v) : 1;
 }
+#endif
 
 void tl_cli_mpi_init(int *argc, char ***argv) {
 #ifdef TL_WITH_MPI
