@@ -9,12 +9,14 @@
  * survives, then exit 130. Commands with checkpoints install their own handler. */
 static void on_signal(int sig) {
   (void)sig;
+  /* Under mpirun, rank 0 alone acts: it holds the outputs, and its exit makes mpirun end
+   * the other ranks. Were another rank to exit first, mpirun would kill rank 0 before it
+   * could remove its temporary. */
+  if (tl_cli_mpi_secondary()) return;
   tl_outfile_cleanup_all();
   static const char msg[] = "topolearn: interrupted; no partial output was kept\n";
-  if (!tl_cli_mpi_secondary()) { /* under mpirun, rank 0 speaks for all */
-    ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)rc;
-  }
+  ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)rc;
   _exit(130);
 }
 

@@ -223,6 +223,50 @@ typedef struct {
   long stored;       /* chains accepted so far */
 } outq_t;
 
+/* Root, after a block of kc candidates was solved (and written meanwhile: the pending
+ * block is free again): without balancing the whole block, solved in place in the
+ * current output block, is stored; with balancing the candidates in cand fill their
+ * class quotas in index order. A full output block becomes the pending one (written
+ * during the next block). */
+static tl_status accept_block(outq_t *q, const tl_ds_block_t *cand, long kc, long B,
+                              const tl_dataset_params_t *p, long *filled, const long *quota,
+                              tl_ds_writer_t *w, tl_error *err) {
+  const int C = p->fam.r_max - p->fam.r_min + 1;
+  if (q->pending >= 0) {
+    q->count[q->pending] = 0;
+    q->pending = -1;
+  }
+  if (!p->balanced) {
+    q->count[q->cur] = kc;
+    q->stored += kc;
+    if (kc == B) {
+      q->pending = q->cur;
+      q->pending_first = q->stored - B;
+      q->cur ^= 1;
+    }
+    return TL_OK;
+  }
+  for (long j = 0; j < kc && q->stored < p->n; j++) {
+    /* labels outside r_min..r_max (possible with on-site disorder) fill no class */
+    int c = *ROW(cand, TL_FIELD_LABEL, int32_t, j) - p->fam.r_min;
+    if (c < 0 || c >= C || filled[c] >= quota[c]) continue;
+    filled[c]++;
+    if (q->count[q->cur] == B) { /* defensive: a second full block in one pass */
+      tl_status st = tl_ds_writer_rows(w, &q->out[q->cur], q->stored - B, B, err);
+      q->count[q->cur] = 0;
+      if (st) return st;
+    }
+    tl_ds_block_copy(&q->out[q->cur], q->count[q->cur]++, cand, j);
+    q->stored++;
+    if (q->count[q->cur] == B && q->pending < 0) {
+      q->pending = q->cur;
+      q->pending_first = q->stored - B;
+      q->cur ^= 1;
+    }
+  }
+  return TL_OK;
+}
+
 /* Rank 0 only: the balanced run gave up; names the open class furthest from its quota. */
 static tl_status unreachable_class(const tl_dataset_params_t *p, const long *filled,
                                    const long *quota, long max_cand, tl_error *err) {
@@ -374,37 +418,7 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
       st = wst;
       continue;
     }
-    if (q.pending >= 0) {
-      q.count[q.pending] = 0;
-      q.pending = -1;
-    }
-    if (!p->balanced) {
-      q.count[q.cur] = kc;
-      q.stored += kc;
-      if (kc == B) {
-        q.pending = q.cur;
-        q.pending_first = q.stored - B;
-        q.cur ^= 1;
-      }
-    }
-    for (long j = 0; p->balanced && j < kc && q.stored < p->n; j++) {
-      /* labels outside r_min..r_max (possible with on-site disorder) fill no class */
-      int c = *ROW(&cand, TL_FIELD_LABEL, int32_t, j) - p->fam.r_min;
-      if (c < 0 || c >= C || filled[c] >= quota[c]) continue;
-      filled[c]++;
-      if (q.count[q.cur] == B) { /* defensive: a second full block in one pass */
-        st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - B, B, err);
-        q.count[q.cur] = 0;
-        if (st) break;
-      }
-      tl_ds_block_copy(&q.out[q.cur], q.count[q.cur]++, &cand, j);
-      q.stored++;
-      if (q.count[q.cur] == B && q.pending < 0) {
-        q.pending = q.cur;
-        q.pending_first = q.stored - B;
-        q.cur ^= 1;
-      }
-    }
+    st = accept_block(&q, &cand, kc, B, p, filled, quota, &w, err);
     next += kc;
     if (!st && progress && progress(progress_ctx, q.stored, p->n))
       st = tl_error_set(err, TL_ERR_INTERRUPTED, "%s: generation cancelled after %ld of %ld chains",
