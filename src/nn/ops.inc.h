@@ -107,6 +107,20 @@ void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_r
     }
 }
 
+/* sum of x[0..n) in a fixed order: 8 interleaved partial sums (lane j takes x[j], x[j + 8],
+ * ...), then the lanes pairwise, then the tail. One running sum was a chain of
+ * dependent additions, each waiting for the last (for conv1d's bias gradient, about
+ * 5% of a cnn step). */
+static tl_real TL_NN_FN(sum8)(const tl_real *x, int n) {
+  tl_real acc[8] = {0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
+  tl_real s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
@@ -117,8 +131,7 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
   if (dbias) /* summed over (b, t), then added once (see dense) */
     for (int o = 0; o < cout; o++) {
       tl_real s = 0;
-      for (int b = 0; b < B; b++)
-        for (int t = 0; t < Lout; t++) s += dout[((size_t)b * cout + o) * Lout + t];
+      for (int b = 0; b < B; b++) s += TL_NN_FN(sum8)(dout + ((size_t)b * cout + o) * Lout, Lout);
       dbias[o] += s;
     }
   if (!dw && !dinp) return;
