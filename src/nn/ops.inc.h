@@ -202,9 +202,17 @@ void TL_NN_FN(tl_nn_square_backward)(tl_real *dinp, const tl_real *inp,
 
 /* ---- pooling over cells ------------------------------------------------------------ */
 
+/* Pooling pairs (P = 2) with no cell left over is one flat loop over all rows, which
+ * GCC vectorises; the general loop (a short inner loop per output) ran scalar and was
+ * a few percent of a cnn step. Same operations, in the same order, in both. */
 void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, int L,
                                       int P) {
   const int Lout = L / P;
+  if (P == 2 && L == 2 * Lout) {
+    const size_t n = (size_t)BC * Lout;
+    for (size_t j = 0; j < n; j++) out[j] = ((tl_real)0 + inp[2 * j] + inp[2 * j + 1]) / 2;
+    return;
+  }
   for (int r = 0; r < BC; r++)
     for (int t = 0; t < Lout; t++) {
       const tl_real *x = inp + (size_t)r * L + (size_t)t * P;
@@ -216,6 +224,15 @@ void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, 
 void TL_NN_FN(tl_nn_meanpool_backward)(tl_real *dinp, const tl_real *dout, int BC, int L,
                                        int P) {
   const int Lout = L / P;
+  if (P == 2 && L == 2 * Lout) { /* flat, as in forward */
+    const size_t n = (size_t)BC * Lout;
+    for (size_t j = 0; j < n; j++) {
+      const tl_real g = dout[j] / 2;
+      dinp[2 * j] += g;
+      dinp[2 * j + 1] += g;
+    }
+    return;
+  }
   for (int r = 0; r < BC; r++)
     for (int t = 0; t < Lout; t++) {
       tl_real g = dout[(size_t)r * Lout + t] / P, *dx = dinp + (size_t)r * L + (size_t)t * P;
