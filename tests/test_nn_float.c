@@ -140,7 +140,7 @@ static float model_loss(model_t *m, int backward) {
   tl_nn_meanpool_backward_f32(m->dh2, m->dh3, NB * COUT, NL, NL);
   tl_nn_tanh_backward_f32(m->dh1, m->h2, m->dh2, nh);
   tl_nn_conv1d_backward_f32(NULL, tl_nn_params_grad(p, 0), tl_nn_params_grad(p, 1), m->dh1,
-                            m->x, cw, NB, CIN, COUT, NL, KW, 1, m->work);
+                            m->x, cw, NB, CIN, COUT, NL, KW, 1, 0, m->work);
   return loss;
 }
 

@@ -151,11 +151,13 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work);
-/* dinp (B,cin,L), dw (cout,cin,K), dbias (cout) accumulate; dout (B,cout,Lout). */
+/* dinp (B,cin,L), dw (cout,cin,K), dbias (cout) accumulate; dout (B,cout,Lout).
+ * kept != 0: work is still as tl_nn_conv1d_forward left it for this inp (same B, shapes
+ * and input values), and its channel-major copy of inp is used instead of made again. */
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
-                                     int K, int same, tl_real *work);
+                                     int K, int same, int kept, tl_real *work);
 
 /* Elementwise activations on n values. relu and square backward read inp, tanh
  * backward reads out (1 - out^2, no second tanh). relu'(0) = 0. In-place forward

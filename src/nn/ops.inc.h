@@ -124,10 +124,11 @@ static tl_real TL_NN_FN(sum8)(const tl_real *x, int n) {
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
-                                     int K, int same, tl_real *work) {
+                                     int K, int same, int kept, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
   const size_t N = (size_t)B * L, KC = (size_t)K * cout;
   tl_real *xp = work, *d = xp + (size_t)cin * N, *g = d + KC * N; /* g: dws, then ws */
+  tl_real *dxp = g + KC * cin;
   if (dbias) /* summed over (b, t), then added once (see dense) */
     for (int o = 0; o < cout; o++) {
       tl_real s = 0;
@@ -148,7 +149,7 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
       }
   }
   if (dw) { /* dws (K cout, cin) = d xp^T: one term per entry of dw, added once */
-    TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
+    if (!kept) TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L); /* else forward left it */
     TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)KC, cin, (int)N, 1, d, (int)N, xp,
             (int)N, 0, g, cin);
     for (int k = 0; k < K; k++)
@@ -156,15 +157,15 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
         for (int c = 0; c < cin; c++)
           dw[((size_t)o * cin + c) * K + k] += g[((size_t)k * cout + o) * cin + c];
   }
-  if (dinp) { /* dxp (cin, B L) = ws^T d, in xp's place */
+  if (dinp) { /* dxp (cin, B L) = ws^T d, after g: xp stays for another backward */
     TL_NN_FN(conv_taps)(g, w, cin, cout, K);
     TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)N, (int)KC, 1, g, cin, d,
-            (int)N, 0, xp, (int)N);
+            (int)N, 0, dxp, (int)N);
 #pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * N))
     for (int b = 0; b < B; b++)
       for (int c = 0; c < cin; c++) {
         tl_real *dx = dinp + ((size_t)b * cin + c) * L;
-        const tl_real *gx = xp + ((size_t)c * B + b) * L;
+        const tl_real *gx = dxp + ((size_t)c * B + b) * L;
         for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
       }
   }

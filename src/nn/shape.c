@@ -3,13 +3,14 @@
 
 int tl_nn_conv1d_out_len(int L, int K, int same) { return same ? L : L - K + 1; }
 
-/* ops.inc.h: the channel-major input xp (cin, B L) (backward: then dxp), the tap
- * responses y or their gradients d (K cout, B L), and the stacked taps or their
- * gradient (K cout, cin). */
+/* ops.inc.h: the channel-major input xp (cin, B L), the tap responses y or their
+ * gradients d (K cout, B L), the stacked taps or their gradient (K cout, cin), and
+ * backward's dxp (cin, B L), apart from xp so that xp survives for a second backward
+ * that reuses it (kept). */
 size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same) {
   (void)same;
   const size_t N = (size_t)B * (size_t)L, KC = (size_t)K * (size_t)cout;
-  return N * ((size_t)cin + KC) + KC * (size_t)cin;
+  return N * (2 * (size_t)cin + KC) + KC * (size_t)cin;
 }
 
 /* Forward: diag(lambda) a (S x L); backward: G (L x L), a G and b G^T (S x L each),
