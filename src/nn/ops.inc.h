@@ -82,6 +82,35 @@ static void TL_NN_FN(conv_range)(int k, int pad, int L, int Lout, int *t0, int *
   *t1 = L + pad - k < Lout ? L + pad - k : Lout;
 }
 
+/* One output row of sample b, channel o: yo[t] = bo + sum_k y0[k step + t] over the taps
+ * k whose input cell t + k - pad is in the chain, added in the order k = 0..K-1
+ * (y0 = y + o N + b L - pad, step = cout N + 1: next tap block, one cell on). Where
+ * every tap applies, blocks of 8 cells are summed in registers and stored once; adding
+ * each tap onto yo in memory (a short loop per tap, with its own start and tail) cost
+ * twice as much. Same operations per element either way. */
+static void TL_NN_FN(conv_tap_sum)(tl_real *yo, tl_real bo, const tl_real *y0, size_t step,
+                                   int K, int pad, int L, int Lout) {
+  const int lo = pad, hi = L - (K - 1 - pad) < Lout ? L - (K - 1 - pad) : Lout;
+  int t = 0;
+  for (; t < lo && t < Lout; t++) { /* left edge */
+    tl_real s = bo;
+    for (int k = pad - t; k < K && t + k - pad < L; k++) s += y0[k * step + t];
+    yo[t] = s;
+  }
+  for (; t + 8 <= hi; t += 8) {
+    tl_real acc[8];
+    for (int j = 0; j < 8; j++) acc[j] = bo;
+    for (int k = 0; k < K; k++)
+      for (int j = 0; j < 8; j++) acc[j] += y0[k * step + t + j];
+    for (int j = 0; j < 8; j++) yo[t + j] = acc[j];
+  }
+  for (; t < Lout; t++) { /* what is left, and the right edge */
+    tl_real s = bo;
+    for (int k = 0; k < K && t + k - pad < L; k++) s += y0[k * step + t];
+    yo[t] = s;
+  }
+}
+
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work) {
@@ -94,17 +123,10 @@ void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_r
           (int)N, 0, y, (int)N);
 #pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)K * cout * N))
   for (int b = 0; b < B; b++)
-    for (int o = 0; o < cout; o++) {
-      tl_real *yo = out + ((size_t)b * cout + o) * Lout;
-      const tl_real bo = bias ? bias[o] : 0;
-      for (int t = 0; t < Lout; t++) yo[t] = bo;
-      for (int k = 0; k < K; k++) {
-        int t0, t1;
-        TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
-        const tl_real *yk = y + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
-        for (int t = t0; t < t1; t++) yo[t] += yk[t];
-      }
-    }
+    for (int o = 0; o < cout; o++)
+      TL_NN_FN(conv_tap_sum)(out + ((size_t)b * cout + o) * Lout, bias ? bias[o] : 0,
+                             y + (size_t)o * N + (size_t)b * L - pad, (size_t)cout * N + 1, K,
+                             pad, L, Lout);
 }
 
 /* sum of x[0..n) in a fixed order: 8 interleaved partial sums (lane j takes x[j], x[j + 8],
