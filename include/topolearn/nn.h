@@ -114,6 +114,9 @@ double tl_nn_lr_at(const tl_nn_lr_t *s, int epoch);
 
 /* Scratch sizes (in elements of the op's precision) and output length of the ops. */
 int tl_nn_conv1d_out_len(int L, int K, int same);
+/* conv1d works on blocks of this many samples (fixed by B and L, never by the thread
+ * count), each with 1-thread products, so its results do not depend on the threads. */
+int tl_nn_conv1d_block(int B, int L);
 size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same);
 size_t tl_nn_topo_work_size(int S, int L);
 

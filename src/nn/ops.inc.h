@@ -41,12 +41,12 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 /* The copies and shifted sums around the products are split over OpenMP threads when
  * large enough to pay for the fork: each element is computed by one thread with the
  * same operations as in one thread, so the results do not depend on the thread count.
- * (The gemms themselves are threaded by BLAS.) */
+ * (dense's gemms are threaded by BLAS; conv1d's run one per block, see below.) */
 #ifndef TL_NN_PAR
 #define TL_NN_PAR(elements) ((elements) >= 65536 && omp_get_max_threads() > 1 && !omp_in_parallel())
 #endif
 
-/* ---- conv1d (one product for all taps) ------------------------------------------- */
+/* ---- conv1d (one product for all taps, per block of samples) -------------------- */
 /* With the input in channel-major order xp (cin, B L), column j = b L + s, and the taps
  * stacked as ws (K cout, cin), ws[k cout + o, c] = w[o, c, k], one product gives every
  * tap's response at every cell of the batch,
@@ -55,7 +55,20 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
  * the same shapes: d (K cout, B L), d[k cout + o, b L + s] = dout[b, o, s - k + pad] (0
  * where that is no output cell), then dws = d xp^T and dxp = ws^T d. Unlike im2col
  * (K times the input, written in forward and again in backward, then packed by BLAS),
- * the buffers here are the size of the input and output, and each pass is one gemm. */
+ * the buffers here are the size of the input and output.
+ *
+ * The batch is cut into blocks of tl_nn_conv1d_block samples, and each block does all
+ * its passes (copy, product, tap sum; in backward the products give a per-block dws,
+ * added over the blocks in block order). The blocks are split over the OpenMP threads
+ * and each product runs in one thread: OpenBLAS's threaded sgemm rounds differently
+ * from its 1-thread sgemm (most entries of these shapes differ in the last bit), so
+ * this is what keeps the results independent of the thread count. It also forks once
+ * per pass instead of once per product and copy. xp, y, d and dxp are stored block by
+ * block: block j's part starts at rows x b0 L and is (rows, nb L). */
+
+/* Run the blocks in parallel only from outside a parallel region; inside one (or at one
+ * thread) they run in order. Either way each product is a 1-thread sgemm. */
+#define TL_CONV_PAR (omp_get_max_threads() > 1 && !omp_in_parallel())
 
 /* xp (cin, B L) <- inp (B, cin, L). */
 static void TL_NN_FN(conv_cmajor)(tl_real *xp, const tl_real *inp, int B, int cin, int L) {
@@ -115,18 +128,23 @@ void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_r
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const size_t N = (size_t)B * L;
-  tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + (size_t)K * cout * N;
-  TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
+  const int Bb = tl_nn_conv1d_block(B, L), blocks = (B + Bb - 1) / Bb;
+  const size_t N = (size_t)B * L, KC = (size_t)K * cout;
+  tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + KC * N;
   TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
-  TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, K * cout, (int)N, cin, 1, ws, cin, xp,
-          (int)N, 0, y, (int)N);
-#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)K * cout * N))
-  for (int b = 0; b < B; b++)
-    for (int o = 0; o < cout; o++)
-      TL_NN_FN(conv_tap_sum)(out + ((size_t)b * cout + o) * Lout, bias ? bias[o] : 0,
-                             y + (size_t)o * N + (size_t)b * L - pad, (size_t)cout * N + 1, K,
-                             pad, L, Lout);
+#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+  for (int j = 0; j < blocks; j++) {
+    const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb, Nb = nb * L;
+    tl_real *xb = xp + (size_t)cin * b0 * L, *yb = y + KC * b0 * L;
+    TL_NN_FN(conv_cmajor)(xb, inp + (size_t)b0 * cin * L, nb, cin, L);
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)KC, Nb, cin, 1, ws, cin, xb, Nb,
+            0, yb, Nb);
+    for (int b = 0; b < nb; b++)
+      for (int o = 0; o < cout; o++)
+        TL_NN_FN(conv_tap_sum)(out + ((size_t)(b0 + b) * cout + o) * Lout, bias ? bias[o] : 0,
+                               yb + (size_t)o * Nb + (size_t)b * L - pad,
+                               (size_t)cout * Nb + 1, K, pad, L, Lout);
+  }
 }
 
 /* sum of x[0..n) in a fixed order: 8 interleaved partial sums (lane j takes x[j], x[j + 8],
@@ -143,14 +161,50 @@ static tl_real TL_NN_FN(sum8)(const tl_real *x, int n) {
   return s;
 }
 
+/* Block (b0, nb) of backward: d of the block from dout, then its dws into pj and its
+ * dxp added into dinp. */
+static void TL_NN_FN(conv_bwd_block)(tl_real *dinp, tl_real *pj, const tl_real *dout,
+                                     const tl_real *inp, const tl_real *ws, tl_real *xb,
+                                     tl_real *db, tl_real *dxb, int b0, int nb, int cin,
+                                     int cout, int L, int Lout, int K, int pad, int kept) {
+  const int Nb = nb * L, KC = K * cout;
+  memset(db, 0, (size_t)KC * Nb * sizeof *db);
+  for (int k = 0; k < K; k++) {
+    int t0, t1;
+    TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
+    for (int o = 0; o < cout; o++)
+      for (int b = 0; b < nb; b++) {
+        tl_real *dk = db + ((size_t)k * cout + o) * Nb + (size_t)b * L + k - pad;
+        const tl_real *dy = dout + ((size_t)(b0 + b) * cout + o) * Lout;
+        for (int t = t0; t < t1; t++) dk[t] = dy[t];
+      }
+  }
+  if (pj) { /* dws of the block (K cout, cin) = d xp^T */
+    if (!kept) TL_NN_FN(conv_cmajor)(xb, inp + (size_t)b0 * cin * L, nb, cin, L);
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, KC, cin, Nb, 1, db, Nb, xb, Nb, 0, pj,
+            cin);
+  }
+  if (dinp) { /* dxp (cin, nb L) = ws^T d, apart from xp: xp stays for another backward */
+    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, Nb, KC, 1, ws, cin, db, Nb, 0, dxb,
+            Nb);
+    for (int b = 0; b < nb; b++)
+      for (int c = 0; c < cin; c++) {
+        tl_real *dx = dinp + ((size_t)(b0 + b) * cin + c) * L;
+        const tl_real *gx = dxb + ((size_t)c * nb + b) * L;
+        for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
+      }
+  }
+}
+
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
                                      int K, int same, int kept, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const size_t N = (size_t)B * L, KC = (size_t)K * cout;
-  tl_real *xp = work, *d = xp + (size_t)cin * N, *g = d + KC * N; /* g: dws, then ws */
-  tl_real *dxp = g + KC * cin;
+  const int Bb = tl_nn_conv1d_block(B, L), blocks = (B + Bb - 1) / Bb;
+  const size_t N = (size_t)B * L, KC = (size_t)K * cout, G = KC * cin;
+  tl_real *xp = work, *d = xp + (size_t)cin * N, *ws = d + KC * N, *p = ws + G;
+  tl_real *dxp = p + G * blocks; /* p: one dws per block */
   if (dbias) /* summed over (b, t), then added once (see dense) */
     for (int o = 0; o < cout; o++) {
       tl_real s = 0;
@@ -158,39 +212,24 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
       dbias[o] += s;
     }
   if (!dw && !dinp) return;
-#pragma omp parallel for schedule(static) if (TL_NN_PAR(KC * N))
-  for (int k = 0; k < K; k++) {
-    int t0, t1;
-    TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
-    memset(d + (size_t)k * cout * N, 0, (size_t)cout * N * sizeof *d);
-    for (int o = 0; o < cout; o++)
-      for (int b = 0; b < B; b++) {
-        tl_real *dk = d + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
-        const tl_real *dy = dout + ((size_t)b * cout + o) * Lout;
-        for (int t = t0; t < t1; t++) dk[t] = dy[t];
-      }
+  if (dinp) TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
+#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+  for (int j = 0; j < blocks; j++) {
+    const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb;
+    TL_NN_FN(conv_bwd_block)(dinp, dw ? p + G * j : NULL, dout, inp, ws,
+                             xp + (size_t)cin * b0 * L, d + KC * b0 * L,
+                             dxp + (size_t)cin * b0 * L, b0, nb, cin, cout, L, Lout, K, pad,
+                             kept);
   }
-  if (dw) { /* dws (K cout, cin) = d xp^T: one term per entry of dw, added once */
-    if (!kept) TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L); /* else forward left it */
-    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)KC, cin, (int)N, 1, d, (int)N, xp,
-            (int)N, 0, g, cin);
+  if (dw) /* the blocks' dws added in block order, then once onto dw */
     for (int k = 0; k < K; k++)
       for (int o = 0; o < cout; o++)
-        for (int c = 0; c < cin; c++)
-          dw[((size_t)o * cin + c) * K + k] += g[((size_t)k * cout + o) * cin + c];
-  }
-  if (dinp) { /* dxp (cin, B L) = ws^T d, after g: xp stays for another backward */
-    TL_NN_FN(conv_taps)(g, w, cin, cout, K);
-    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)N, (int)KC, 1, g, cin, d,
-            (int)N, 0, dxp, (int)N);
-#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * N))
-    for (int b = 0; b < B; b++)
-      for (int c = 0; c < cin; c++) {
-        tl_real *dx = dinp + ((size_t)b * cin + c) * L;
-        const tl_real *gx = dxp + ((size_t)c * B + b) * L;
-        for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
-      }
-  }
+        for (int c = 0; c < cin; c++) {
+          const size_t i = ((size_t)k * cout + o) * cin + c;
+          tl_real s = p[i];
+          for (int j = 1; j < blocks; j++) s += p[G * j + i];
+          dw[((size_t)o * cin + c) * K + k] += s;
+        }
 }
 
 /* ---- activations ----------------------------------------------------------------- */
