@@ -3,7 +3,9 @@
  * models (topo -> head -> xent, and conv1d -> tanh -> meanpool -> dense -> xent), with
  * their parameters in one tl_nn_params_t, pass a SIGNED directional-derivative check
  * against central differences in float, and the same check rejects the negated
- * gradient (kann compares absolute values, which a wrong sign passes). */
+ * gradient (kann compares absolute values, which a wrong sign passes); (3) conv1d gives
+ * the same bits at 1 and 2 threads. */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +142,7 @@ static float model_loss(model_t *m, int backward) {
   tl_nn_meanpool_backward_f32(m->dh2, m->dh3, NB * COUT, NL, NL);
   tl_nn_tanh_backward_f32(m->dh1, m->h2, m->dh2, nh);
   tl_nn_conv1d_backward_f32(NULL, tl_nn_params_grad(p, 0), tl_nn_params_grad(p, 1), m->dh1,
-                            m->x, cw, NB, CIN, COUT, NL, KW, 1, m->work);
+                            m->x, cw, NB, CIN, COUT, NL, KW, 1, 0, m->work);
   return loss;
 }
 
@@ -218,11 +220,49 @@ static void test_float_directional_cnn(void **state) {
   tl_nn_params_free(m.p);
 }
 
+static float *frand(tl_rng_t *rng, size_t n) { /* uniform in [-1, 1) */
+  float *v = malloc(n * sizeof *v);
+  for (size_t i = 0; i < n; i++) v[i] = (float)(2 * tl_rng_uniform(rng) - 1);
+  return v;
+}
+
+/* conv1d at 1 and at 2 threads, bit for bit (SPEC 6: results independent of the thread
+ * count). The batch spans three blocks of tl_nn_conv1d_block samples, the last one
+ * short, at the shapes of the bench's first layer, where OpenBLAS's threaded sgemm
+ * rounds differently from its 1-thread sgemm (the reason conv1d runs 1-thread products
+ * per block). */
+static void test_conv1d_threads(void **state) {
+  (void)state;
+  tl_rng_t rng;
+  tl_rng_init(&rng, 15, 0);
+  const int B = 40, cin = 64, cout = 16, L = 32, K = 5;
+  const size_t nx = (size_t)B * cin * L, nw = (size_t)cout * cin * K, ny = (size_t)B * cout * L;
+  float *x = frand(&rng, nx), *w = frand(&rng, nw), *b = frand(&rng, cout), *r = frand(&rng, ny);
+  float *work = calloc(tl_nn_conv1d_work_size(B, cin, cout, L, K, 1), sizeof(float));
+  float *y[2], *dx[2], *dw[2], *db[2];
+  const int before = omp_get_max_threads();
+  for (int t = 0; t < 2; t++) {
+    y[t] = calloc(ny, sizeof(float)), dx[t] = calloc(nx, sizeof(float));
+    dw[t] = calloc(nw, sizeof(float)), db[t] = calloc(cout, sizeof(float));
+    omp_set_num_threads(t + 1);
+    tl_nn_conv1d_forward_f32(y[t], x, w, b, B, cin, cout, L, K, 1, work);
+    tl_nn_conv1d_backward_f32(dx[t], dw[t], db[t], r, x, w, B, cin, cout, L, K, 1, 1, work);
+  }
+  omp_set_num_threads(before);
+  assert_memory_equal(y[0], y[1], ny * sizeof(float));
+  assert_memory_equal(dx[0], dx[1], nx * sizeof(float));
+  assert_memory_equal(dw[0], dw[1], nw * sizeof(float));
+  assert_memory_equal(db[0], db[1], cout * sizeof(float));
+  free(x), free(w), free(b), free(r), free(work);
+  for (int t = 0; t < 2; t++) free(y[t]), free(dx[t]), free(dw[t]), free(db[t]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_f32_matches_f64_forward),
       cmocka_unit_test(test_float_directional_topo),
       cmocka_unit_test(test_float_directional_cnn),
+      cmocka_unit_test(test_conv1d_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

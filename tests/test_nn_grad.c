@@ -128,7 +128,7 @@ static double conv_fwd(op_t *o) {
 }
 static void conv_bwd(op_t *o) {
   tl_nn_conv1d_backward_f64(o->dx, o->dw, o->db, o->r, o->x, o->w, o->B, o->cin, o->cout,
-                            o->L, o->K, o->same, o->work);
+                            o->L, o->K, o->same, 0, o->work);
 }
 /* Odd K with 'same' (symmetric padding), even K with 'same' (one more zero on the right)
  * and 'valid': each padding rule has its own index arithmetic. */
@@ -180,6 +180,36 @@ static void test_conv1d_forward_definition(void **state) {
                      y[(n * cout + oc) * L + t], s, TOL_ROUNDOFF(K * cin));
       }
   free(x), free(w), free(b), free(y), free(work);
+}
+
+/* Backward reusing the forward's channel-major copy (kept = 1) gives exactly what it
+ * gives when it makes the copy itself: the same values go into the same products. A
+ * second kept backward (the copy must survive the first) doubles the sums exactly. */
+static void test_conv1d_backward_kept(void **state) {
+  (void)state;
+  tl_rng_t rng;
+  tl_rng_init(&rng, 14, 0);
+  const int B = 3, cin = 4, cout = 2, L = 9, K = 3;
+  const size_t nx = (size_t)B * cin * L, nw = (size_t)cout * cin * K, ny = (size_t)B * cout * L;
+  double *x = rnd(&rng, nx, -1, 1), *w = rnd(&rng, nw, -1, 1), *b = rnd(&rng, cout, -1, 1);
+  double *y = zeros(ny), *r = rnd(&rng, ny, -1, 1);
+  double *dx[2] = {zeros(nx), zeros(nx)}, *dw[2] = {zeros(nw), zeros(nw)};
+  double *db[2] = {zeros(cout), zeros(cout)};
+  double *work = zeros(tl_nn_conv1d_work_size(B, cin, cout, L, K, 1));
+  for (int kept = 0; kept < 2; kept++) {
+    tl_nn_conv1d_forward_f64(y, x, w, b, B, cin, cout, L, K, 1, work);
+    tl_nn_conv1d_backward_f64(dx[kept], dw[kept], db[kept], r, x, w, B, cin, cout, L, K, 1,
+                              kept, work);
+  }
+  assert_memory_equal(dx[0], dx[1], nx * sizeof(double));
+  assert_memory_equal(dw[0], dw[1], nw * sizeof(double));
+  assert_memory_equal(db[0], db[1], cout * sizeof(double));
+  tl_nn_conv1d_backward_f64(dx[1], dw[1], db[1], r, x, w, B, cin, cout, L, K, 1, 1, work);
+  for (size_t i = 0; i < nx; i++) assert_true(dx[1][i] == 2 * dx[0][i]);
+  for (size_t i = 0; i < nw; i++) assert_true(dw[1][i] == 2 * dw[0][i]);
+  for (int i = 0; i < cout; i++) assert_true(db[1][i] == 2 * db[0][i]);
+  free(x), free(w), free(b), free(y), free(r), free(work);
+  for (int k = 0; k < 2; k++) free(dx[k]), free(dw[k]), free(db[k]);
 }
 
 /* ---- activations ------------------------------------------------------------------ */
@@ -349,6 +379,7 @@ int main(void) {
       cmocka_unit_test(test_dense_grad),      cmocka_unit_test(test_dense_forward_definition),
       cmocka_unit_test(test_conv1d_grad),
       cmocka_unit_test(test_conv1d_forward_definition),
+      cmocka_unit_test(test_conv1d_backward_kept),
       cmocka_unit_test(test_activation_grad), cmocka_unit_test(test_pool_grad),
       cmocka_unit_test(test_loss_grad),       cmocka_unit_test(test_xent_stable),
       cmocka_unit_test(test_topo_grad),       cmocka_unit_test(test_head_grad),

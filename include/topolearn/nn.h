@@ -114,6 +114,9 @@ double tl_nn_lr_at(const tl_nn_lr_t *s, int epoch);
 
 /* Scratch sizes (in elements of the op's precision) and output length of the ops. */
 int tl_nn_conv1d_out_len(int L, int K, int same);
+/* conv1d works on blocks of this many samples (fixed by B and L, never by the thread
+ * count), each with 1-thread products, so its results do not depend on the threads. */
+int tl_nn_conv1d_block(int B, int L);
 size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same);
 size_t tl_nn_topo_work_size(int S, int L);
 
@@ -151,11 +154,13 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work);
-/* dinp (B,cin,L), dw (cout,cin,K), dbias (cout) accumulate; dout (B,cout,Lout). */
+/* dinp (B,cin,L), dw (cout,cin,K), dbias (cout) accumulate; dout (B,cout,Lout).
+ * kept != 0: work is still as tl_nn_conv1d_forward left it for this inp (same B, shapes
+ * and input values), and its channel-major copy of inp is used instead of made again. */
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
-                                     int K, int same, tl_real *work);
+                                     int K, int same, int kept, tl_real *work);
 
 /* Elementwise activations on n values. relu and square backward read inp, tanh
  * backward reads out (1 - out^2, no second tanh). relu'(0) = 0. In-place forward

@@ -88,7 +88,7 @@ void TL_MODEL_FN(tl_model_forward)(const tl_model_t *m, const tl_real *theta,
       for (int i = 0; i < hp->nlayers; i++) {
         const int cout = hp->width[i], len = lay.len[i];
         TL_NN_FN(tl_nn_conv1d_forward)(WS(pre[i]), in, VIEW(theta, 2 * i), VIEW(theta, 2 * i + 1),
-                                       B, cin, cout, len, hp->kernel, 1, WS(work));
+                                       B, cin, cout, len, hp->kernel, 1, WS(cwork[i]));
         TL_MODEL_FN(act_fwd)(hp->act, WS(post[i]), WS(pre[i]), (size_t)B * cout * len);
         TL_NN_FN(tl_nn_meanpool_forward)(WS(pooled[i]), WS(post[i]), B * cout, len, hp->pool);
         in = WS(pooled[i]);
@@ -205,7 +205,7 @@ void TL_MODEL_FN(tl_model_backward)(const tl_model_t *m, const tl_real *theta,
         if (i) TL_MODEL_FN(zero)(g2, (size_t)B * cin * len);
         TL_NN_FN(tl_nn_conv1d_backward)(i ? g2 : NULL, VIEW(grad, 2 * i), VIEW(grad, 2 * i + 1),
                                         g1, i ? WS(pooled[i - 1]) : x, VIEW(theta, 2 * i), B,
-                                        cin, cout, len, hp->kernel, 1, WS(work));
+                                        cin, cout, len, hp->kernel, 1, 1, WS(cwork[i]));
         tl_real *t = g1; /* d pooled[i-1] is in g2 now */
         g1 = g2;
         g2 = t;

@@ -66,22 +66,20 @@ void tl_model_layout(const tl_model_t *m, int B, tl_model_layout_t *lay) {
     TAKE(g1, widest);
     TAKE(g2, widest);
   } else { /* cnn */
-    size_t widest = 0, work = 0;
+    size_t widest = 0;
     int len = m->L, cin = tl_model_cnn_channels(m);
     for (int i = 0; i < hp->nlayers; i++) {
       const size_t n = b * (size_t)hp->width[i] * (size_t)len;
       lay->len[i] = len;
       TAKE(pre[i], n);
       TAKE(post[i], n);
-      size_t w = tl_nn_conv1d_work_size(B, cin, hp->width[i], len, hp->kernel, 1);
-      if (w > work) work = w;
+      TAKE(cwork[i], tl_nn_conv1d_work_size(B, cin, hp->width[i], len, hp->kernel, 1));
       if (n > widest) widest = n;
       cin = hp->width[i];
       len /= hp->pool;
       TAKE(pooled[i], b * (size_t)cin * (size_t)len);
     }
     lay->len[hp->nlayers] = len;
-    TAKE(work, work);
     TAKE(g1, widest);
     TAKE(g2, widest);
   }

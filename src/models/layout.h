@@ -12,6 +12,9 @@ typedef struct {
   size_t h_pre, h_act, wloc, dwloc, dh_act, dh_pre; /* sym, rows = B * bulk cells    */
   size_t pre[TL_MODEL_MAX_LAYERS], post[TL_MODEL_MAX_LAYERS]; /* mlp, cnn            */
   size_t pooled[TL_MODEL_MAX_LAYERS];                         /* cnn                 */
+  /* cnn: each layer's conv1d workspace, kept from forward to backward so that backward
+   * reuses the channel-major copy of the layer's input (tl_nn_conv1d_backward, kept) */
+  size_t cwork[TL_MODEL_MAX_LAYERS];
   size_t g1, g2;                 /* mlp, cnn: gradient scratch of the widest layer    */
   size_t total;
   int len[TL_MODEL_MAX_LAYERS + 1]; /* cnn: cells entering layer i; len[n] after all */

@@ -41,12 +41,12 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 /* The copies and shifted sums around the products are split over OpenMP threads when
  * large enough to pay for the fork: each element is computed by one thread with the
  * same operations as in one thread, so the results do not depend on the thread count.
- * (The gemms themselves are threaded by BLAS.) */
+ * (dense's gemms are threaded by BLAS; conv1d's run one per block, see below.) */
 #ifndef TL_NN_PAR
 #define TL_NN_PAR(elements) ((elements) >= 65536 && omp_get_max_threads() > 1 && !omp_in_parallel())
 #endif
 
-/* ---- conv1d (one product for all taps) ------------------------------------------- */
+/* ---- conv1d (one product for all taps, per block of samples) -------------------- */
 /* With the input in channel-major order xp (cin, B L), column j = b L + s, and the taps
  * stacked as ws (K cout, cin), ws[k cout + o, c] = w[o, c, k], one product gives every
  * tap's response at every cell of the batch,
@@ -55,7 +55,20 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
  * the same shapes: d (K cout, B L), d[k cout + o, b L + s] = dout[b, o, s - k + pad] (0
  * where that is no output cell), then dws = d xp^T and dxp = ws^T d. Unlike im2col
  * (K times the input, written in forward and again in backward, then packed by BLAS),
- * the buffers here are the size of the input and output, and each pass is one gemm. */
+ * the buffers here are the size of the input and output.
+ *
+ * The batch is cut into blocks of tl_nn_conv1d_block samples, and each block does all
+ * its passes (copy, product, tap sum; in backward the products give a per-block dws,
+ * added over the blocks in block order). The blocks are split over the OpenMP threads
+ * and each product runs in one thread: OpenBLAS's threaded sgemm rounds differently
+ * from its 1-thread sgemm (most entries of these shapes differ in the last bit), so
+ * this is what keeps the results independent of the thread count. It also forks once
+ * per pass instead of once per product and copy. xp, y, d and dxp are stored block by
+ * block: block j's part starts at rows x b0 L and is (rows, nb L). */
+
+/* Run the blocks in parallel only from outside a parallel region; inside one (or at one
+ * thread) they run in order. Either way each product is a 1-thread sgemm. */
+#define TL_CONV_PAR (omp_get_max_threads() > 1 && !omp_in_parallel())
 
 /* xp (cin, B L) <- inp (B, cin, L). */
 static void TL_NN_FN(conv_cmajor)(tl_real *xp, const tl_real *inp, int B, int cin, int L) {
@@ -82,79 +95,141 @@ static void TL_NN_FN(conv_range)(int k, int pad, int L, int Lout, int *t0, int *
   *t1 = L + pad - k < Lout ? L + pad - k : Lout;
 }
 
+/* One output row of sample b, channel o: yo[t] = bo + sum_k y0[k step + t] over the taps
+ * k whose input cell t + k - pad is in the chain, added in the order k = 0..K-1
+ * (y0 = y + o N + b L - pad, step = cout N + 1: next tap block, one cell on). Where
+ * every tap applies, blocks of 8 cells are summed in registers and stored once; adding
+ * each tap onto yo in memory (a short loop per tap, with its own start and tail) cost
+ * twice as much. Same operations per element either way. */
+static void TL_NN_FN(conv_tap_sum)(tl_real *yo, tl_real bo, const tl_real *y0, size_t step,
+                                   int K, int pad, int L, int Lout) {
+  const int lo = pad, hi = L - (K - 1 - pad) < Lout ? L - (K - 1 - pad) : Lout;
+  int t = 0;
+  for (; t < lo && t < Lout; t++) { /* left edge */
+    tl_real s = bo;
+    for (int k = pad - t; k < K && t + k - pad < L; k++) s += y0[k * step + t];
+    yo[t] = s;
+  }
+  for (; t + 8 <= hi; t += 8) {
+    tl_real acc[8];
+    for (int j = 0; j < 8; j++) acc[j] = bo;
+    for (int k = 0; k < K; k++)
+      for (int j = 0; j < 8; j++) acc[j] += y0[k * step + t + j];
+    for (int j = 0; j < 8; j++) yo[t + j] = acc[j];
+  }
+  for (; t < Lout; t++) { /* what is left, and the right edge */
+    tl_real s = bo;
+    for (int k = 0; k < K && t + k - pad < L; k++) s += y0[k * step + t];
+    yo[t] = s;
+  }
+}
+
 void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                     const tl_real *bias, int B, int cin, int cout, int L,
                                     int K, int same, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const size_t N = (size_t)B * L;
-  tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + (size_t)K * cout * N;
-  TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
+  const int Bb = tl_nn_conv1d_block(B, L), blocks = (B + Bb - 1) / Bb;
+  const size_t N = (size_t)B * L, KC = (size_t)K * cout;
+  tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + KC * N;
   TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
-  TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, K * cout, (int)N, cin, 1, ws, cin, xp,
-          (int)N, 0, y, (int)N);
-#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)K * cout * N))
-  for (int b = 0; b < B; b++)
-    for (int o = 0; o < cout; o++) {
-      tl_real *yo = out + ((size_t)b * cout + o) * Lout;
-      const tl_real bo = bias ? bias[o] : 0;
-      for (int t = 0; t < Lout; t++) yo[t] = bo;
-      for (int k = 0; k < K; k++) {
-        int t0, t1;
-        TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
-        const tl_real *yk = y + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
-        for (int t = t0; t < t1; t++) yo[t] += yk[t];
+#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+  for (int j = 0; j < blocks; j++) {
+    const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb, Nb = nb * L;
+    tl_real *xb = xp + (size_t)cin * b0 * L, *yb = y + KC * b0 * L;
+    TL_NN_FN(conv_cmajor)(xb, inp + (size_t)b0 * cin * L, nb, cin, L);
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)KC, Nb, cin, 1, ws, cin, xb, Nb,
+            0, yb, Nb);
+    for (int b = 0; b < nb; b++)
+      for (int o = 0; o < cout; o++)
+        TL_NN_FN(conv_tap_sum)(out + ((size_t)(b0 + b) * cout + o) * Lout, bias ? bias[o] : 0,
+                               yb + (size_t)o * Nb + (size_t)b * L - pad,
+                               (size_t)cout * Nb + 1, K, pad, L, Lout);
+  }
+}
+
+/* sum of x[0..n) in a fixed order: 8 interleaved partial sums (lane j takes x[j], x[j + 8],
+ * ...), then the lanes pairwise, then the tail. One running sum was a chain of
+ * dependent additions, each waiting for the last (for conv1d's bias gradient, about
+ * 5% of a cnn step). */
+static tl_real TL_NN_FN(sum8)(const tl_real *x, int n) {
+  tl_real acc[8] = {0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
+  tl_real s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+/* Block (b0, nb) of backward: d of the block from dout, then its dws into pj and its
+ * dxp added into dinp. */
+static void TL_NN_FN(conv_bwd_block)(tl_real *dinp, tl_real *pj, const tl_real *dout,
+                                     const tl_real *inp, const tl_real *ws, tl_real *xb,
+                                     tl_real *db, tl_real *dxb, int b0, int nb, int cin,
+                                     int cout, int L, int Lout, int K, int pad, int kept) {
+  const int Nb = nb * L, KC = K * cout;
+  memset(db, 0, (size_t)KC * Nb * sizeof *db);
+  for (int k = 0; k < K; k++) {
+    int t0, t1;
+    TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
+    for (int o = 0; o < cout; o++)
+      for (int b = 0; b < nb; b++) {
+        tl_real *dk = db + ((size_t)k * cout + o) * Nb + (size_t)b * L + k - pad;
+        const tl_real *dy = dout + ((size_t)(b0 + b) * cout + o) * Lout;
+        for (int t = t0; t < t1; t++) dk[t] = dy[t];
       }
-    }
+  }
+  if (pj) { /* dws of the block (K cout, cin) = d xp^T */
+    if (!kept) TL_NN_FN(conv_cmajor)(xb, inp + (size_t)b0 * cin * L, nb, cin, L);
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, KC, cin, Nb, 1, db, Nb, xb, Nb, 0, pj,
+            cin);
+  }
+  if (dinp) { /* dxp (cin, nb L) = ws^T d, apart from xp: xp stays for another backward */
+    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, Nb, KC, 1, ws, cin, db, Nb, 0, dxb,
+            Nb);
+    for (int b = 0; b < nb; b++)
+      for (int c = 0; c < cin; c++) {
+        tl_real *dx = dinp + ((size_t)(b0 + b) * cin + c) * L;
+        const tl_real *gx = dxb + ((size_t)c * nb + b) * L;
+        for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
+      }
+  }
 }
 
 void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                      const tl_real *dout, const tl_real *inp,
                                      const tl_real *w, int B, int cin, int cout, int L,
-                                     int K, int same, tl_real *work) {
+                                     int K, int same, int kept, tl_real *work) {
   const int pad = same ? (K - 1) / 2 : 0, Lout = tl_nn_conv1d_out_len(L, K, same);
-  const size_t N = (size_t)B * L, KC = (size_t)K * cout;
-  tl_real *xp = work, *d = xp + (size_t)cin * N, *g = d + KC * N; /* g: dws, then ws */
+  const int Bb = tl_nn_conv1d_block(B, L), blocks = (B + Bb - 1) / Bb;
+  const size_t N = (size_t)B * L, KC = (size_t)K * cout, G = KC * cin;
+  tl_real *xp = work, *d = xp + (size_t)cin * N, *ws = d + KC * N, *p = ws + G;
+  tl_real *dxp = p + G * blocks; /* p: one dws per block */
   if (dbias) /* summed over (b, t), then added once (see dense) */
     for (int o = 0; o < cout; o++) {
       tl_real s = 0;
-      for (int b = 0; b < B; b++)
-        for (int t = 0; t < Lout; t++) s += dout[((size_t)b * cout + o) * Lout + t];
+      for (int b = 0; b < B; b++) s += TL_NN_FN(sum8)(dout + ((size_t)b * cout + o) * Lout, Lout);
       dbias[o] += s;
     }
   if (!dw && !dinp) return;
-#pragma omp parallel for schedule(static) if (TL_NN_PAR(KC * N))
-  for (int k = 0; k < K; k++) {
-    int t0, t1;
-    TL_NN_FN(conv_range)(k, pad, L, Lout, &t0, &t1);
-    memset(d + (size_t)k * cout * N, 0, (size_t)cout * N * sizeof *d);
-    for (int o = 0; o < cout; o++)
-      for (int b = 0; b < B; b++) {
-        tl_real *dk = d + ((size_t)k * cout + o) * N + (size_t)b * L + k - pad;
-        const tl_real *dy = dout + ((size_t)b * cout + o) * Lout;
-        for (int t = t0; t < t1; t++) dk[t] = dy[t];
-      }
+  if (dinp) TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
+#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+  for (int j = 0; j < blocks; j++) {
+    const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb;
+    TL_NN_FN(conv_bwd_block)(dinp, dw ? p + G * j : NULL, dout, inp, ws,
+                             xp + (size_t)cin * b0 * L, d + KC * b0 * L,
+                             dxp + (size_t)cin * b0 * L, b0, nb, cin, cout, L, Lout, K, pad,
+                             kept);
   }
-  if (dw) { /* dws (K cout, cin) = d xp^T: one term per entry of dw, added once */
-    TL_NN_FN(conv_cmajor)(xp, inp, B, cin, L);
-    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)KC, cin, (int)N, 1, d, (int)N, xp,
-            (int)N, 0, g, cin);
+  if (dw) /* the blocks' dws added in block order, then once onto dw */
     for (int k = 0; k < K; k++)
       for (int o = 0; o < cout; o++)
-        for (int c = 0; c < cin; c++)
-          dw[((size_t)o * cin + c) * K + k] += g[((size_t)k * cout + o) * cin + c];
-  }
-  if (dinp) { /* dxp (cin, B L) = ws^T d, in xp's place */
-    TL_NN_FN(conv_taps)(g, w, cin, cout, K);
-    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)N, (int)KC, 1, g, cin, d,
-            (int)N, 0, xp, (int)N);
-#pragma omp parallel for schedule(static) if (TL_NN_PAR((size_t)cin * N))
-    for (int b = 0; b < B; b++)
-      for (int c = 0; c < cin; c++) {
-        tl_real *dx = dinp + ((size_t)b * cin + c) * L;
-        const tl_real *gx = xp + ((size_t)c * B + b) * L;
-        for (int s2 = 0; s2 < L; s2++) dx[s2] += gx[s2];
-      }
-  }
+        for (int c = 0; c < cin; c++) {
+          const size_t i = ((size_t)k * cout + o) * cin + c;
+          tl_real s = p[i];
+          for (int j = 1; j < blocks; j++) s += p[G * j + i];
+          dw[((size_t)o * cin + c) * K + k] += s;
+        }
 }
 
 /* ---- activations ----------------------------------------------------------------- */
@@ -189,9 +264,17 @@ void TL_NN_FN(tl_nn_square_backward)(tl_real *dinp, const tl_real *inp,
 
 /* ---- pooling over cells ------------------------------------------------------------ */
 
+/* Pooling pairs (P = 2) with no cell left over is one flat loop over all rows, which
+ * GCC vectorises; the general loop (a short inner loop per output) ran scalar and was
+ * a few percent of a cnn step. Same operations, in the same order, in both. */
 void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, int L,
                                       int P) {
   const int Lout = L / P;
+  if (P == 2 && L == 2 * Lout) {
+    const size_t n = (size_t)BC * Lout;
+    for (size_t j = 0; j < n; j++) out[j] = ((tl_real)0 + inp[2 * j] + inp[2 * j + 1]) / 2;
+    return;
+  }
   for (int r = 0; r < BC; r++)
     for (int t = 0; t < Lout; t++) {
       const tl_real *x = inp + (size_t)r * L + (size_t)t * P;
@@ -203,6 +286,15 @@ void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, 
 void TL_NN_FN(tl_nn_meanpool_backward)(tl_real *dinp, const tl_real *dout, int BC, int L,
                                        int P) {
   const int Lout = L / P;
+  if (P == 2 && L == 2 * Lout) { /* flat, as in forward */
+    const size_t n = (size_t)BC * Lout;
+    for (size_t j = 0; j < n; j++) {
+      const tl_real g = dout[j] / 2;
+      dinp[2 * j] += g;
+      dinp[2 * j + 1] += g;
+    }
+    return;
+  }
   for (int r = 0; r < BC; r++)
     for (int t = 0; t < Lout; t++) {
       tl_real g = dout[(size_t)r * Lout + t] / P, *dx = dinp + (size_t)r * L + (size_t)t * P;
