@@ -6,30 +6,57 @@
  * Contracts (shapes, accumulation) are in topolearn/nn.h beside each declaration. */
 
 /* ---- dense ------------------------------------------------------------------------ */
+/* The products run in fixed blocks, each a 1-thread gemm, split over the OpenMP threads
+ * (see conv1d below for why: OpenBLAS's threaded sgemm rounds differently from its
+ * 1-thread sgemm, so one big product gave results that depended on the thread count).
+ * The blocks never depend on the thread count: out and dinp by TL_DENSE_ROWS rows of
+ * the batch, dw by TL_DENSE_COLS input columns, each with the whole batch as the
+ * product's k, so no partial sums need adding and no scratch is needed. */
+#define TL_DENSE_ROWS 32
+#define TL_DENSE_COLS 1024
+
+/* Blocks in parallel only from outside a parallel region; inside one (or at one thread)
+ * in order. Either way OpenBLAS then runs each product on one thread. */
+#define TL_BLOCKS_PAR (omp_get_max_threads() > 1 && !omp_in_parallel())
 
 void TL_NN_FN(tl_nn_dense_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
                                    const tl_real *bias, int B, int in, int nout) {
   /* out (B,nout) = bias + inp (B,in) w^T (in,nout); the bias is preloaded so the gemm
    * adds onto it (beta = 1) instead of a second pass over out. */
-  tl_real beta = 0;
-  if (bias) {
-    for (int b = 0; b < B; b++)
-      for (int o = 0; o < nout; o++) out[(size_t)b * nout + o] = bias[o];
-    beta = 1;
+  const int blocks = (B + TL_DENSE_ROWS - 1) / TL_DENSE_ROWS;
+#pragma omp parallel for schedule(static) if (TL_BLOCKS_PAR)
+  for (int j = 0; j < blocks; j++) {
+    const int b0 = j * TL_DENSE_ROWS, nb = B - b0 < TL_DENSE_ROWS ? B - b0 : TL_DENSE_ROWS;
+    tl_real *ob = out + (size_t)b0 * nout;
+    tl_real beta = 0;
+    if (bias) {
+      for (int b = 0; b < nb; b++)
+        for (int o = 0; o < nout; o++) ob[(size_t)b * nout + o] = bias[o];
+      beta = 1;
+    }
+    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, nb, nout, in, 1, inp + (size_t)b0 * in, in,
+            w, in, beta, ob, nout);
   }
-  TL_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, B, nout, in, 1, inp, in, w, in, beta,
-          out, nout);
 }
 
 void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
                                     const tl_real *dout, const tl_real *inp,
                                     const tl_real *w, int B, int in, int nout) {
-  if (dinp) /* (B,in) += dout (B,nout) w (nout,in) */
-    TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in, nout, 1, dout, nout, w, in,
-            1, dinp, in);
-  if (dw) /* (nout,in) += dout^T (nout,B) inp (B,in): the batch sum is the gemm's k */
-    TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, nout, in, B, 1, dout, nout, inp, in,
-            1, dw, in);
+  const int row_blocks = dinp ? (B + TL_DENSE_ROWS - 1) / TL_DENSE_ROWS : 0;
+  const int col_blocks = dw ? (in + TL_DENSE_COLS - 1) / TL_DENSE_COLS : 0;
+#pragma omp parallel for schedule(static) if (TL_BLOCKS_PAR)
+  for (int j = 0; j < row_blocks + col_blocks; j++) {
+    if (j < row_blocks) { /* rows b0.. of dinp (B,in) += dout (B,nout) w (nout,in) */
+      const int b0 = j * TL_DENSE_ROWS, nb = B - b0 < TL_DENSE_ROWS ? B - b0 : TL_DENSE_ROWS;
+      TL_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, nb, in, nout, 1,
+              dout + (size_t)b0 * nout, nout, w, in, 1, dinp + (size_t)b0 * in, in);
+    } else { /* columns c0.. of dw (nout,in) += dout^T (nout,B) inp (B,in): k is the batch */
+      const int c0 = (j - row_blocks) * TL_DENSE_COLS;
+      const int nc = in - c0 < TL_DENSE_COLS ? in - c0 : TL_DENSE_COLS;
+      TL_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, nout, nc, B, 1, dout, nout, inp + c0, in,
+              1, dw + c0, in);
+    }
+  }
   if (dbias) /* summed locally, then added once: two backward passes give exactly 2x */
     for (int o = 0; o < nout; o++) {
       tl_real s = 0;
@@ -41,7 +68,7 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
 /* The copies and shifted sums around the products are split over OpenMP threads when
  * large enough to pay for the fork: each element is computed by one thread with the
  * same operations as in one thread, so the results do not depend on the thread count.
- * (dense's gemms are threaded by BLAS; conv1d's run one per block, see below.) */
+ * (The products run one per block, each on one thread: see dense and conv1d.) */
 #ifndef TL_NN_PAR
 #define TL_NN_PAR(elements) ((elements) >= 65536 && omp_get_max_threads() > 1 && !omp_in_parallel())
 #endif
@@ -65,10 +92,6 @@ void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
  * this is what keeps the results independent of the thread count. It also forks once
  * per pass instead of once per product and copy. xp, y, d and dxp are stored block by
  * block: block j's part starts at rows x b0 L and is (rows, nb L). */
-
-/* Run the blocks in parallel only from outside a parallel region; inside one (or at one
- * thread) they run in order. Either way each product is a 1-thread sgemm. */
-#define TL_CONV_PAR (omp_get_max_threads() > 1 && !omp_in_parallel())
 
 /* xp (cin, B L) <- inp (B, cin, L). */
 static void TL_NN_FN(conv_cmajor)(tl_real *xp, const tl_real *inp, int B, int cin, int L) {
@@ -132,7 +155,7 @@ void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_r
   const size_t N = (size_t)B * L, KC = (size_t)K * cout;
   tl_real *xp = work, *y = xp + (size_t)cin * N, *ws = y + KC * N;
   TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
-#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+#pragma omp parallel for schedule(static) if (TL_BLOCKS_PAR)
   for (int j = 0; j < blocks; j++) {
     const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb, Nb = nb * L;
     tl_real *xb = xp + (size_t)cin * b0 * L, *yb = y + KC * b0 * L;
@@ -213,7 +236,7 @@ void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
     }
   if (!dw && !dinp) return;
   if (dinp) TL_NN_FN(conv_taps)(ws, w, cin, cout, K);
-#pragma omp parallel for schedule(static) if (TL_CONV_PAR)
+#pragma omp parallel for schedule(static) if (TL_BLOCKS_PAR)
   for (int j = 0; j < blocks; j++) {
     const int b0 = j * Bb, nb = B - b0 < Bb ? B - b0 : Bb;
     TL_NN_FN(conv_bwd_block)(dinp, dw ? p + G * j : NULL, dout, inp, ws,

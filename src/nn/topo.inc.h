@@ -8,9 +8,14 @@
  *   da[j,n]  += lambda_j (b G^T)[j,n]
  * so backward costs two L x L x S gemms per sample, like forward's one. */
 
-void TL_NN_FN(tl_nn_topo_forward)(tl_real *W, tl_real *Q, const tl_real *a,
-                                  const tl_real *bp, const tl_real *lambda,
-                                  const tl_real *K, int B, int S, int L, tl_real *work) {
+/* The per-sample products run on one thread: OpenBLAS threads an L x L x S product from
+ * about L = 64 on, and its threaded sgemm rounds differently from its 1-thread sgemm,
+ * which made topo's results at L = 100 depend on the thread count. omp_set_num_threads
+ * changes only this task's setting (OpenBLAS's OpenMP build reads it at each call); it
+ * is restored before returning. */
+static void TL_NN_FN(topo_forward_1t)(tl_real *W, tl_real *Q, const tl_real *a,
+                                      const tl_real *bp, const tl_real *lambda,
+                                      const tl_real *K, int B, int S, int L, tl_real *work) {
   const size_t SL = (size_t)S * L, LL = (size_t)L * L;
   tl_real *as = work; /* (S,L): diag(lambda) a_b, so Q_b is one gemm */
   for (int b = 0; b < B; b++) {
@@ -32,11 +37,20 @@ void TL_NN_FN(tl_nn_topo_forward)(tl_real *W, tl_real *Q, const tl_real *a,
   }
 }
 
-void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
-                                   tl_real *dbp, const tl_real *dW, const tl_real *Q,
-                                   const tl_real *a, const tl_real *bp,
-                                   const tl_real *lambda, const tl_real *K, int B, int S,
-                                   int L, tl_real *work) {
+void TL_NN_FN(tl_nn_topo_forward)(tl_real *W, tl_real *Q, const tl_real *a,
+                                  const tl_real *bp, const tl_real *lambda,
+                                  const tl_real *K, int B, int S, int L, tl_real *work) {
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  TL_NN_FN(topo_forward_1t)(W, Q, a, bp, lambda, K, B, S, L, work);
+  omp_set_num_threads(threads);
+}
+
+static void TL_NN_FN(topo_backward_1t)(tl_real *dlambda, tl_real *dK, tl_real *da,
+                                       tl_real *dbp, const tl_real *dW, const tl_real *Q,
+                                       const tl_real *a, const tl_real *bp,
+                                       const tl_real *lambda, const tl_real *K, int B, int S,
+                                       int L, tl_real *work) {
   const size_t SL = (size_t)S * L, LL = (size_t)L * L;
   tl_real *G = work, *M = work + LL, *N = M + SL, *dl = N + SL;
   /* Batch sums (dK, dlambda) are formed locally and added once, so two backward passes
@@ -79,6 +93,17 @@ void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
   }
   if (dlambda)
     for (int j = 0; j < S; j++) dlambda[j] += dl[j];
+}
+
+void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
+                                   tl_real *dbp, const tl_real *dW, const tl_real *Q,
+                                   const tl_real *a, const tl_real *bp,
+                                   const tl_real *lambda, const tl_real *K, int B, int S,
+                                   int L, tl_real *work) {
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  TL_NN_FN(topo_backward_1t)(dlambda, dK, da, dbp, dW, Q, a, bp, lambda, K, B, S, L, work);
+  omp_set_num_threads(threads);
 }
 
 /* ---- nearest-integer head ---------------------------------------------------------- */
