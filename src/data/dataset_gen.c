@@ -7,12 +7,12 @@
  * the output block are serial and in candidate order, so the stored chains never depend
  * on the thread count or on timing. */
 #include <cblas.h>
-#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include "core/failure.h"
 #include "data/dataset_io.h"
 #include "topolearn/outfile.h"
 
@@ -367,8 +367,8 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
     /* Without balancing every candidate is kept in order: the root solves straight into
      * the output block (it is free: the block written meanwhile is the other one). */
     tl_ds_block_t *dst = p->balanced || !root ? &cand : &q.out[q.cur];
-    long bad = LONG_MAX;
-    tl_error bad_err = {0};
+    tl_failure_t bad; /* the lowest failing candidate: the same error for any nt */
+    tl_failure_init(&bad);
     tl_status wst = TL_OK;
     tl_error werr = {0};
 #pragma omp parallel num_threads(nt)
@@ -384,13 +384,7 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
       for (long j = lo; j < hi; j++) {
         tl_error e;
         double t0 = omp_get_wtime();
-        if (solve_one(me, p, (uint64_t)(next + j), dst, j, &e)) {
-#pragma omp critical(tl_dataset_bad)
-          if (next + j < bad) { /* report the lowest index: the same error for any nt */
-            bad = next + j;
-            bad_err = e;
-          }
-        }
+        tl_failure_offer(&bad, solve_one(me, p, (uint64_t)(next + j), dst, j, &e), next + j, &e);
         me->cpu += omp_get_wtime() - t0;
       }
     }
@@ -400,9 +394,9 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
     }
     /* the lowest failing index over all ranks, on every rank */
     tl_error chain_err = {0};
-    if (bad != LONG_MAX)
-      tl_error_set(&chain_err, bad_err.status, "chain (stream %ld): %s", bad, bad_err.msg);
-    tl_status bst = tl_ranks_agree(g, chain_err.status, bad, &chain_err);
+    if (bad.status)
+      tl_error_set(&chain_err, bad.status, "chain (stream %ld): %s", bad.index, bad.err.msg);
+    tl_status bst = tl_ranks_agree(g, chain_err.status, bad.index, &chain_err);
     if (bst) {
       *err = chain_err;
       st = bst;

@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/failure.h"
 #include "topolearn/phase.h"
 
 void tl_phase_params_default(tl_phase_params_t *p) {
@@ -85,8 +86,8 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
     tl_free(amb);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %ld realisations", total);
   }
-  tl_status shared = TL_OK;
-  tl_error first = {0};
+  tl_failure_t fail;
+  tl_failure_init(&fail);
   long done = 0;
   int cancelled = 0;
 #pragma omp parallel
@@ -99,6 +100,7 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
                               : tl_solver_new(&s, p->base.L, p->base.r_min, p->base.r_max,
                                               p->base.boundary, &e);
     if (!mine) mine = tl_chain_new(&c, p->base.L, p->base.r_min, p->base.r_max, p->base.boundary, &e);
+    long mine_at = -1;
 #pragma omp for schedule(dynamic, 1)
     for (long i = 0; i < total; i++) {
       int stop;
@@ -124,6 +126,8 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
       if (!mine) {
         W[i] = r.W;
         amb[i] = (unsigned char)r.ambiguous;
+      } else {
+        mine_at = i;
       }
       long d;
 #pragma omp atomic capture
@@ -133,17 +137,14 @@ tl_status tl_phase_diagram(const tl_phase_params_t *p, tl_phase_point_t *out,
         cancelled = 1;
       }
     }
-#pragma omp critical
-    if (mine && !shared) {
-      shared = mine;
-      first = e;
-    }
+    tl_failure_offer(&fail, mine, mine_at, &e);
     tl_solver_free(s);
     tl_chain_free(c);
   }
-  if (!shared && cancelled) shared = tl_error_set(&first, TL_ERR_INTERRUPTED, "interrupted");
+  tl_status shared = fail.status;
+  if (!shared && cancelled) shared = tl_error_set(&fail.err, TL_ERR_INTERRUPTED, "interrupted");
   if (shared) {
-    if (err) *err = first;
+    if (err) *err = fail.err;
     tl_free(W);
     tl_free(Werr);
     tl_free(amb);

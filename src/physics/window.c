@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/failure.h"
 #include "topolearn/window.h"
 
 void tl_window_opts_default(tl_window_opts_t *wo) {
@@ -150,8 +151,8 @@ tl_status tl_rswn_windowed(const tl_chain_t *c, const tl_rswn_opts_t *o,
     tl_free(info);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory for %ld windowed markers", count);
   }
-  tl_status shared = TL_OK;
-  tl_error first_err = {0};
+  tl_failure_t fail;
+  tl_failure_init(&fail);
   int spans = 0;
 #pragma omp parallel
   {
@@ -160,6 +161,7 @@ tl_status tl_rswn_windowed(const tl_chain_t *c, const tl_rswn_opts_t *o,
     tl_status mine = TL_OK;
     double *prev = tl_malloc((size_t)wo->block * sizeof *prev);
     if (!prev) mine = tl_error_set(&e, TL_ERR_NOMEM, "out of memory for a window");
+    long mine_at = -1;
 #pragma omp for schedule(dynamic, 1)
     for (long b = 0; b < nblocks; b++) {
       int stop;
@@ -169,26 +171,23 @@ tl_status tl_rswn_windowed(const tl_chain_t *c, const tl_rswn_opts_t *o,
       long b0 = first + b * wo->block, b1 = b0 + wo->block;
       if (b1 > first + count) b1 = first + count;
       mine = run_block(&ws, c, wo, b0, b1, vals + (b0 - first), prev, &info[b], &e);
+      if (mine) mine_at = b;
       if (!mine && info[b].spans_chain) {
 #pragma omp atomic write
         spans = 1;
       }
     }
-#pragma omp critical
-    if (mine && !shared) {
-      shared = mine;
-      first_err = e;
-    }
+    tl_failure_offer(&fail, mine, mine_at, &e);
     tl_free(prev);
     tl_solver_free(ws.solver);
     tl_chain_free(ws.sub);
   }
-  if (shared || spans) {
+  if (fail.status || spans) {
     tl_free(vals);
     tl_free(info);
-    if (shared) {
-      if (err) *err = first_err;
-      return shared;
+    if (fail.status) {
+      if (err) *err = fail.err;
+      return fail.status;
     }
     return full_path(c, o, res, marker, err);
   }

@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/failure.h"
 #include "study/study_internal.h"
 
 void tl_set_spec_ssh(tl_set_spec_t *sp, int L, long n, uint64_t seed, double disorder) {
@@ -60,7 +61,8 @@ tl_status tl_set_make(const tl_set_spec_t *sp, tl_samples_t **out, tl_error *err
                             "candidates", sp->n, sp->want_label, base);
       break;
     }
-    tl_error first = {0};
+    tl_failure_t fail;
+    tl_failure_init(&fail);
 #pragma omp parallel
     {
       tl_solver_t *solver = NULL;
@@ -68,6 +70,7 @@ tl_status tl_set_make(const tl_set_spec_t *sp, tl_samples_t **out, tl_error *err
       tl_error e = {0};
       tl_status mine = tl_solver_new(&solver, sp->L, sp->r_min, sp->r_max, sp->boundary, &e);
       if (!mine) mine = tl_chain_new(&chain, sp->L, sp->r_min, sp->r_max, sp->boundary, &e);
+      long mine_at = -1;
 #pragma omp for schedule(dynamic, 8)
       for (long k = 0; k < block; k++) {
         if (mine) continue;
@@ -77,17 +80,14 @@ tl_status tl_set_make(const tl_set_spec_t *sp, tl_samples_t **out, tl_error *err
         candidate_family(sp, &rng, &f);
         mine = tl_chain_realise(chain, &f, &rng, &e);
         if (!mine) mine = tl_samples_fill(stage, (int)k, solver, chain, &ro, &e);
+        if (mine) mine_at = k;
       }
-#pragma omp critical
-      if (mine && !shared) {
-        shared = mine;
-        first = e;
-      }
+      tl_failure_offer(&fail, mine, mine_at, &e);
       tl_solver_free(solver);
       tl_chain_free(chain);
     }
-    if (shared) {
-      if (err) *err = first;
+    if ((shared = fail.status)) {
+      if (err) *err = fail.err;
       break;
     }
     for (long k = 0; k < block && filled < sp->n; k++) {
