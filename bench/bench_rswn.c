@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "topolearn/chain.h"
 #include "topolearn/invariant.h"
 
@@ -37,29 +38,6 @@
 #define MAX_REPEATS 200
 #define W_AGREE 1e-8       /* brief: W of the C path and of NumPy agree to 1e-8 */
 #define ZERO_MODE_REL 1e-8 /* SPEC 1.4 and rswn_numpy.py: sign(E) = 0 below this */
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU time of the whole process (all threads): what other jobs on the core do not add. */
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void die(const char *what, const tl_error *err) {
   fprintf(stderr, "bench_rswn: %s: %s\n", what, err ? err->msg : "failed");

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "topolearn.h"
 
 
@@ -115,12 +116,6 @@ static tl_samples_t *make_set(int N, int first, int L, uint64_t seed) {
 
 /* ---- ours --------------------------------------------------------------------------- */
 
-static double cpu_now(void) { /* process CPU time, all threads */
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 typedef struct {
   double sec[MAX_EPOCHS], cpu[MAX_EPOCHS], cpu_mark;
   int n;
@@ -134,15 +129,6 @@ static int on_epoch(const tl_train_epoch_t *e, void *user) {
   if (t->n < MAX_EPOCHS) t->sec[t->n] = e->seconds, t->cpu[t->n++] = c - t->cpu_mark;
   t->cpu_mark = c;
   return 0;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 typedef struct {
