@@ -11,8 +11,26 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # expect_error CODE PATTERN CMD...: exit status CODE, exactly one stderr line matching
 # PATTERN (grep -E), nothing on stdout.
-expect_error() {
-  local code=$1 pattern=$2; shift 2
+expect_error() { expect_failure -E "$@"; }
+
+# expect_refused NEEDLE CMD...: exit status 2, exactly one stderr line containing the
+# fixed string NEEDLE, nothing on stdout.
+expect_refused() { expect_failure -F 2 "$@"; }
+
+# expect_refused_in DIR NEEDLE CMD...: expect_refused, and no file appeared in or
+# vanished from DIR (no output, no temporary left behind).
+expect_refused_in() {
+  local dir=$1; shift
+  local before after
+  before=$(ls -A "$dir" | sort)
+  expect_refused "$@"
+  after=$(ls -A "$dir" | sort)
+  [ "$before" = "$after" ] || fail "[${*:2}] files in $dir before/after: [$before] [$after]"
+}
+
+# expect_failure GREP_MODE CODE PATTERN CMD...: the two above.
+expect_failure() {
+  local mode=$1 code=$2 pattern=$3; shift 3
   checks=$((checks + 1))
   "$@" >"$TMP/out" 2>"$TMP/err"
   local rc=$?
@@ -20,7 +38,7 @@ expect_error() {
   lines=$(wc -l <"$TMP/err")
   if [ "$rc" != "$code" ]; then fail "[$*] exit $rc, expected $code (stderr: $(cat "$TMP/err"))"; return; fi
   if [ "$lines" != 1 ]; then fail "[$*] $lines stderr lines, expected 1: $(cat "$TMP/err")"; return; fi
-  if ! grep -Eq -- "$pattern" "$TMP/err"; then fail "[$*] stderr '$(cat "$TMP/err")' does not match '$pattern'"; return; fi
+  if ! grep -q "$mode" -- "$pattern" "$TMP/err"; then fail "[$*] stderr '$(cat "$TMP/err")' does not match '$pattern'"; return; fi
   if [ -s "$TMP/out" ]; then fail "[$*] printed on stdout on error: $(cat "$TMP/out")"; fi
 }
 
