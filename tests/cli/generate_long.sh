@@ -4,33 +4,13 @@
 # give the same data; info shows the method and W_error; train refuses the file in one
 # line; --method full at L = 2400 still stores the spectrum; bad --method values and
 # impossible windows exit 2 with one line and leave no file.
-set -u
-BIN=${TL_BIN:?TL_BIN=path to topolearn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-
-# expect NAME NEEDLE CMD...: status 2, one stderr line containing NEEDLE, no new file
-expect() {
-  local name=$1 needle=$2
-  shift 2
-  local before after
-  before=$(ls -A "$T" | sort)
-  "$@" >"$T.out" 2>"$T.err"
-  local rc=$? lines
-  after=$(ls -A "$T" | sort)
-  lines=$(wc -l <"$T.err")
-  if [ "$rc" != 2 ] || [ "$lines" != 1 ] || ! grep -qF -- "$needle" "$T.err" || [ "$before" != "$after" ]; then
-    fail "$name: rc=$rc, $lines stderr lines (want 2, 1, containing '$needle'), files [$before] [$after]"
-    cat "$T.err"
-  else
-    echo "ok   $name: $(cat "$T.err")"
-  fi
-  rm -f "$T.out" "$T.err"
-}
+. "$(dirname "$0")/lib/assert.sh"
+BIN=$TL_BIN
+T=$TMP/w # outputs only: the assertions keep their own files in $TMP
+mkdir "$T"
 
 common=(--L 2400 --n 4 --disorder 0.5 --seed 3 --quiet)
+checks=$((checks + 3)) # the generate runs, the file contents, info
 "$BIN" generate --out "$T/a.h5" --threads 1 "${common[@]}" >"$T/gen.txt" || fail "generate --threads 1"
 grep -q "long-chain mode" "$T/gen.txt" || fail "generate does not say long-chain mode: $(cat "$T/gen.txt")"
 "$BIN" generate --out "$T/b.h5" --threads 2 "${common[@]}" >/dev/null || fail "generate --threads 2"
@@ -67,15 +47,14 @@ for want in "method       window (long-chain mode: block 200, first buffer 50" "
   grep -qF "$want" "$T/info" || fail "info lacks '$want'"
 done
 "$BIN" info "$T/full.h5" | grep -q "method       full" || fail "info of a full file lacks the method"
-expect "train on a long-chain file" "has no spectrum: generated with --method window; models need eigenvectors" \
+expect_refused_in "$T" "has no spectrum: generated with --method window; models need eigenvectors" \
   "$BIN" train --data "$T/a.h5" --model topo --out "$T/m.h5"
-expect "bad --method" "--method: 'fast' is unknown (expected full, window or auto)" \
+expect_refused_in "$T" "--method: 'fast' is unknown (expected full, window or auto)" \
   "$BIN" generate --out "$T/x.h5" --method fast
-expect "--method window too short" "too short for windows" \
+expect_refused_in "$T" "too short for windows" \
   "$BIN" generate --out "$T/x.h5" --method window --L 100 --n 2 --quiet
-expect "--method window not chiral" "needs a chiral family" \
+expect_refused_in "$T" "needs a chiral family" \
   "$BIN" generate --out "$T/x.h5" --method window --L 500 --onsite 0.3 --n 2 --quiet
-expect "bad --tol" "--tol" "$BIN" generate --out "$T/x.h5" --method window --L 500 --tol 0
+expect_refused_in "$T" "--tol" "$BIN" generate --out "$T/x.h5" --method window --L 500 --tol 0
 
-[ "$fails" = 0 ] && echo "generate_long: all passed"
-exit $((fails > 0))
+finish
