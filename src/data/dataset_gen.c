@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include "core/blas_serial.h"
 #include "core/failure.h"
 #include "data/dataset_io.h"
 #include "topolearn/outfile.h"
@@ -341,8 +342,7 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
 
   /* BLAS inside the solver runs single-threaded in every configuration, so a chain's
    * arithmetic is the same whatever the thread count (and a 1-thread run uses 1 core). */
-  const int blas_threads = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  const int blas_threads = tl_blas_serial_begin();
   double t_write = 0.0;
   double chain_s = 0.0, block_write_s = 0.0; /* root: last block's costs, for its share */
   long next = 0;
@@ -429,7 +429,7 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
     st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - q.count[q.cur], q.count[q.cur], err);
     t_write += omp_get_wtime() - t0;
   }
-  openblas_set_num_threads(blas_threads);
+  tl_blas_serial_end(blas_threads);
 
   if (file_open) {
     tl_error cerr;

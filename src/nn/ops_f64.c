@@ -11,5 +11,6 @@
 #define TL_NN_FN(name) name##_f64
 #define TL_GEMM cblas_dgemm
 
+#include "core/blas_serial.h"
 #include "nn/ops.inc.h"
 #include "nn/topo.inc.h"

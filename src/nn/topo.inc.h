@@ -10,9 +10,7 @@
 
 /* The per-sample products run on one thread: OpenBLAS threads an L x L x S product from
  * about L = 64 on, and its threaded sgemm rounds differently from its 1-thread sgemm,
- * which made topo's results at L = 100 depend on the thread count. omp_set_num_threads
- * changes only this task's setting (OpenBLAS's OpenMP build reads it at each call); it
- * is restored before returning. */
+ * which made topo's results at L = 100 depend on the thread count (core/blas_serial.h). */
 static void TL_NN_FN(topo_forward_1t)(tl_real *W, tl_real *Q, const tl_real *a,
                                       const tl_real *bp, const tl_real *lambda,
                                       const tl_real *K, int B, int S, int L, tl_real *work) {
@@ -40,10 +38,9 @@ static void TL_NN_FN(topo_forward_1t)(tl_real *W, tl_real *Q, const tl_real *a,
 void TL_NN_FN(tl_nn_topo_forward)(tl_real *W, tl_real *Q, const tl_real *a,
                                   const tl_real *bp, const tl_real *lambda,
                                   const tl_real *K, int B, int S, int L, tl_real *work) {
-  const int threads = omp_get_max_threads();
-  omp_set_num_threads(1);
+  const int saved = tl_blas_serial_begin();
   TL_NN_FN(topo_forward_1t)(W, Q, a, bp, lambda, K, B, S, L, work);
-  omp_set_num_threads(threads);
+  tl_blas_serial_end(saved);
 }
 
 static void TL_NN_FN(topo_backward_1t)(tl_real *dlambda, tl_real *dK, tl_real *da,
@@ -100,10 +97,9 @@ void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
                                    const tl_real *a, const tl_real *bp,
                                    const tl_real *lambda, const tl_real *K, int B, int S,
                                    int L, tl_real *work) {
-  const int threads = omp_get_max_threads();
-  omp_set_num_threads(1);
+  const int saved = tl_blas_serial_begin();
   TL_NN_FN(topo_backward_1t)(dlambda, dK, da, dbp, dW, Q, a, bp, lambda, K, B, S, L, work);
-  omp_set_num_threads(threads);
+  tl_blas_serial_end(saved);
 }
 
 /* ---- nearest-integer head ---------------------------------------------------------- */

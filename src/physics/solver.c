@@ -14,6 +14,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/blas_serial.h"
 #include "topolearn/invariant.h"
 
 #define ZERO_MODE_REL 1e-8
@@ -301,9 +302,8 @@ tl_status tl_solver_run(tl_solver_t *s, const tl_chain_t *c, tl_path path, tl_er
    * Parallelism is over chains, grid points and windows instead. Inside an OpenMP
    * region the OpenMP build of OpenBLAS is single-threaded already. */
   if (omp_in_parallel()) return run_path(s, c, path, err);
-  int saved = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  const int saved = tl_blas_serial_begin();
   st = run_path(s, c, path, err);
-  openblas_set_num_threads(saved);
+  tl_blas_serial_end(saved);
   return st;
 }
