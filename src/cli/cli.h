@@ -15,6 +15,7 @@ typedef struct {
   const char *name;
   const char *summary;
   tl_cmd_fn run;
+  int ranks; /* splits its work over mpirun's ranks; otherwise rank 0 alone runs it */
 } tl_cmd_t;
 
 int tl_cmd_winding(int argc, char **argv);
@@ -154,6 +155,10 @@ int tl_cmd_eval(int argc, char **argv);
 
 /* ---- several processes (mpirun) ----------------------------------------------------- */
 
+/* The launcher's rank and world size from its environment, without starting MPI (0 and 1
+ * outside mpirun; read the same way in a build without MPI). */
+int tl_cli_launcher_rank(int *size);
+int tl_cli_mpi_built(void);                    /* 1: this binary can start MPI */
 void tl_cli_mpi_init(int *argc, char ***argv); /* starts MPI only under a launcher */
 void tl_cli_mpi_world(int *rank, int *size);   /* 0 and 1 without MPI */
 int tl_cli_mpi_secondary(void);                /* a rank > 0 (async-signal-safe) */

@@ -21,14 +21,14 @@ static void on_signal(int sig) {
 }
 
 static const tl_cmd_t commands[] = {
-    {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding},
-    {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram},
-    {"study", "one study: trainability, disorder, size, unseen, prune", tl_cmd_study},
-    {"reproduce", "every study + report.md with figures (--quick: minutes)", tl_cmd_reproduce},
-    {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate},
-    {"train", "a model on a data set -> model HDF5 + metrics CSV", tl_cmd_train},
-    {"eval", "a model on a data set -> accuracy, confusion, per-chain CSV", tl_cmd_eval},
-    {"info", "summary of a topolearn HDF5 file", tl_cmd_info},
+    {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding, 0},
+    {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram, 0},
+    {"study", "one study: trainability, disorder, size, unseen, prune", tl_cmd_study, 1},
+    {"reproduce", "every study + report.md with figures (--quick: minutes)", tl_cmd_reproduce, 1},
+    {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate, 1},
+    {"train", "a model on a data set -> model HDF5 + metrics CSV", tl_cmd_train, 0},
+    {"eval", "a model on a data set -> accuracy, confusion, per-chain CSV", tl_cmd_eval, 0},
+    {"info", "summary of a topolearn HDF5 file", tl_cmd_info, 0},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
@@ -40,6 +40,27 @@ static void usage(FILE *out) {
           TL_VERSION);
   for (int i = 0; i < n_commands; i++)
     fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* Under mpirun, a command that splits its work over the ranks starts MPI on every rank.
+ * Any other command (or any command of a build without MPI) runs once, on rank 0, with a
+ * note; the other ranks exit at once instead of each repeating the whole run and writing
+ * the same outputs. */
+static int run_command(const tl_cmd_t *cmd, int argc, char **argv) {
+  int size, rank = tl_cli_launcher_rank(&size);
+  if (cmd->ranks && tl_cli_mpi_built()) {
+    tl_cli_mpi_init(&argc, &argv);
+    int code = cmd->run(argc - 1, argv + 1);
+    tl_cli_mpi_finalize();
+    return code;
+  }
+  if (rank > 0) return 0;
+  if (size > 1)
+    fprintf(stderr, "topolearn %s: runs on rank 0 alone, %d other rank%s idle (%s)\n", cmd->name,
+            size - 1, size == 2 ? "" : "s",
+            tl_cli_mpi_built() ? "generate, study and reproduce split their work over ranks"
+                               : "this build has no MPI");
+  return cmd->run(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv) {
@@ -62,12 +83,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (int i = 0; i < n_commands; i++)
-    if (!strcmp(argv[1], commands[i].name)) {
-      tl_cli_mpi_init(&argc, &argv);
-      int code = commands[i].run(argc - 1, argv + 1);
-      tl_cli_mpi_finalize();
-      return code;
-    }
+    if (!strcmp(argv[1], commands[i].name)) return run_command(&commands[i], argc, argv);
   fprintf(stderr, "topolearn: unknown command '%s' (expected one of:", argv[1]);
   for (int i = 0; i < n_commands; i++) fprintf(stderr, " %s", commands[i].name);
   fprintf(stderr, ")\n");

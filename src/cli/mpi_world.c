@@ -12,17 +12,31 @@ static int started = 0;
 #endif
 static volatile sig_atomic_t secondary = 0; /* read by signal handlers */
 
-#ifdef TL_WITH_MPI
-static int world_size_from_env(void) {
-  const char *v = getenv("OMPI_COMM_WORLD_SIZE");
-  if (!v) v = getenv("PMI_SIZE");
-  return v ? atoi(v) : 1;
+/* Open MPI's and the PMI launchers' (MPICH, Slurm) variables. */
+static int env_int(const char *ompi, const char *pmi, int fallback) {
+  const char *v = getenv(ompi);
+  if (!v) v = getenv(pmi);
+  return v ? atoi(v) : fallback;
 }
+
+int tl_cli_launcher_rank(int *size) {
+  *size = env_int("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", 1);
+  return env_int("OMPI_COMM_WORLD_RANK", "PMI_RANK", 0);
+}
+
+int tl_cli_mpi_built(void) {
+#ifdef TL_WITH_MPI
+  return 1;
+#else
+  return 0;
 #endif
+}
 
 void tl_cli_mpi_init(int *argc, char ***argv) {
 #ifdef TL_WITH_MPI
-  if (world_size_from_env() > 1 && MPI_Init(argc, argv) == MPI_SUCCESS) {
+  int size;
+  tl_cli_launcher_rank(&size);
+  if (size > 1 && MPI_Init(argc, argv) == MPI_SUCCESS) {
     started = 1;
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

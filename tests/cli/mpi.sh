@@ -59,6 +59,19 @@ wait "$pid" && fail "killed mpirun generate exited 0"
 expect_absent "$TMP/killed.h5"
 [ "$(grep -c 'interrupted' "$TMP/err")" -le 1 ] || fail "every rank announced the interruption: $(cat "$TMP/err")"
 
+# ---- commands without a multi-rank design run once, on rank 0, with a note ----
+checks=$((checks + 1))
+$MPI "$TL_BIN" winding --L 40 --v 0.5 --w 1 --json >"$TMP/out" 2>"$TMP/err" || fail "winding under mpirun failed: $(cat "$TMP/err")"
+[ "$(wc -l <"$TMP/out")" = 1 ] || fail "winding under mpirun printed $(wc -l <"$TMP/out") lines, expected one JSON line"
+[ "$(json_get "$TMP/out" "j['label']")" = 1 ] || fail "winding under mpirun: label is not 1"
+[ "$(grep -c '^topolearn winding: runs on rank 0 alone, 1 other rank idle' "$TMP/err")" = 1 ] ||
+  fail "no single note about the idle rank: $(cat "$TMP/err")"
+checks=$((checks + 1))
+$MPI "$TL_BIN" winding --L 0 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" = 2 ] || fail "bad input to winding under mpirun: exit $rc, expected 2"
+[ "$(grep -c '^topolearn winding: --L' "$TMP/err")" = 1 ] || fail "expected one error line: $(cat "$TMP/err")"
+
 # ---- study ----
 T="--L 12 --n-train 256 --n-test 128 --epochs 4 --seeds 2 --threads 1 --quiet"
 M="--models topo:random,topo:exact+noise:0.1,mlp:eigvec,cnn:eigvec,sym:exact"
