@@ -19,6 +19,24 @@ const char *tl_cli_value(int argc, char **argv, int *i, tl_error *err) {
   return argv[++*i];
 }
 
+tl_status tl_cli_int_arg(int argc, char **argv, int *i, long lo, long hi, long *out,
+                         tl_error *err) {
+  const char *flag = argv[*i], *v = tl_cli_value(argc, argv, i, err);
+  return v ? tl_cli_int(flag, v, lo, hi, out, err) : TL_ERR_INPUT;
+}
+
+tl_status tl_cli_double_arg(int argc, char **argv, int *i, double lo, double hi, double *out,
+                            tl_error *err) {
+  const char *flag = argv[*i], *v = tl_cli_value(argc, argv, i, err);
+  return v ? tl_cli_double(flag, v, lo, hi, out, err) : TL_ERR_INPUT;
+}
+
+tl_status tl_cli_range_arg(int argc, char **argv, int *i, double lo, double hi, double *a,
+                           double *b, tl_error *err) {
+  const char *flag = argv[*i], *v = tl_cli_value(argc, argv, i, err);
+  return v ? tl_cli_range(flag, v, lo, hi, a, b, err) : TL_ERR_INPUT;
+}
+
 tl_status tl_cli_int(const char *flag, const char *text, long lo, long hi, long *out,
                      tl_error *err) {
   char *end;

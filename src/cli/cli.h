@@ -45,6 +45,14 @@ void tl_cli_on_signals(void (*handler)(int));
 
 /* Is there a value after argv[*i]? Advances *i and returns it, or sets err. */
 const char *tl_cli_value(int argc, char **argv, int *i, tl_error *err);
+/* The value after the flag argv[*i] (advancing *i), parsed by the parsers above with the
+ * flag's name in the message: one call per numeric flag in every flag loop. */
+tl_status tl_cli_int_arg(int argc, char **argv, int *i, long lo, long hi, long *out,
+                         tl_error *err);
+tl_status tl_cli_double_arg(int argc, char **argv, int *i, double lo, double hi, double *out,
+                            tl_error *err);
+tl_status tl_cli_range_arg(int argc, char **argv, int *i, double lo, double hi, double *a,
+                           double *b, tl_error *err);
 
 #endif
 

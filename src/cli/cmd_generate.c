@@ -117,6 +117,8 @@ static tl_status resolve_hoppings(tl_cli_family_t *cf, const hop_flags_t *h,
   return TL_OK;
 }
 
+static int fail(tl_error *err) { return tl_cli_fail("generate", err); }
+
 int tl_cmd_generate(int argc, char **argv) {
   tl_error err = {0};
   tl_cli_family_t cf;
@@ -128,67 +130,61 @@ int tl_cmd_generate(int argc, char **argv) {
   const char *out = NULL;
   int quiet = 0;
   long x;
-#define FAIL() return tl_cli_fail("generate", &err)
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!strcmp(a, "--v") || !strcmp(a, "--w")) {
       double *dst = a[2] == 'v' ? &h.v : &h.w;
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_double(a, v, -1e6, 1e6, dst, &err)) FAIL();
+      if (tl_cli_double_arg(argc, argv, &i, -1e6, 1e6, dst, &err)) return fail(&err);
       *(a[2] == 'v' ? &h.v_fixed : &h.w_fixed) = 1;
       continue;
     }
     int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
-    if (used < 0) FAIL();
+    if (used < 0) return fail(&err);
     if (used) continue;
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
     } else if (!strcmp(a, "--out")) {
-      if (!(out = tl_cli_value(argc, argv, &i, &err))) FAIL();
+      if (!(out = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
     } else if (!strcmp(a, "--n")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_int("--n", v, 1, 1000000000L, &p.n, &err))
-        FAIL();
+      if (tl_cli_int_arg(argc, argv, &i, 1, 1000000000L, &p.n, &err)) return fail(&err);
     } else if (!strcmp(a, "--v-range") || !strcmp(a, "--w-range")) {
       const int is_v = a[2] == 'v';
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_range(a, v, -1e6, 1e6, is_v ? &h.v_lo : &h.w_lo, is_v ? &h.v_hi : &h.w_hi, &err))
-        FAIL();
+      double *lo = is_v ? &h.v_lo : &h.w_lo, *hi = is_v ? &h.v_hi : &h.w_hi;
+      if (tl_cli_range_arg(argc, argv, &i, -1e6, 1e6, lo, hi, &err)) return fail(&err);
       *(is_v ? &h.v_range : &h.w_range) = 1;
     } else if (!strcmp(a, "--hop-range")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_hop_range(v, &h, &err)) FAIL();
+      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_hop_range(v, &h, &err))
+        return fail(&err);
     } else if (!strcmp(a, "--balanced")) {
       p.balanced = 1;
     } else if (!strcmp(a, "--max-candidates")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_int("--max-candidates", v, 1, 0x7fffffffffffL, &p.max_candidates, &err))
-        FAIL();
+      if (tl_cli_int_arg(argc, argv, &i, 1, 0x7fffffffffffL, &p.max_candidates, &err))
+        return fail(&err);
     } else if (!strcmp(a, "--no-qab")) {
       p.store_qab = 0;
     } else if (!strcmp(a, "--float32")) {
       p.float32 = 1;
     } else if (!strcmp(a, "--method")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) FAIL();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       if (!strcmp(v, "auto")) p.method = TL_DS_METHOD_AUTO;
       else if (!strcmp(v, "full")) p.method = TL_DS_METHOD_FULL;
       else if (!strcmp(v, "window")) p.method = TL_DS_METHOD_WINDOW;
       else {
         tl_error_set(&err, TL_ERR_INPUT, "--method: '%s' is unknown (expected full, window or auto)", v);
-        FAIL();
+        return fail(&err);
       }
     } else if (!strcmp(a, "--tol")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_double("--tol", v, 1e-15, 1.0, &p.window.tol, &err))
-        FAIL();
+      if (tl_cli_double_arg(argc, argv, &i, 1e-15, 1.0, &p.window.tol, &err)) return fail(&err);
     } else if (!strcmp(a, "--block") || !strcmp(a, "--buffer")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int(a, v, 1, 100000, &x, &err)) FAIL();
+      if (tl_cli_int_arg(argc, argv, &i, 1, 100000, &x, &err)) return fail(&err);
       if (a[3] == 'l') p.window.block = (int)x;
       else p.window.buffer0 = (int)x;
     } else if (!strcmp(a, "--compress")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int("--compress", v, 0, 9, &x, &err)) FAIL();
+      if (tl_cli_int_arg(argc, argv, &i, 0, 9, &x, &err)) return fail(&err);
       p.compress = (int)x;
     } else if (!strcmp(a, "--threads")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int("--threads", v, 1, 1024, &x, &err)) FAIL();
+      if (tl_cli_int_arg(argc, argv, &i, 1, 1024, &x, &err)) return fail(&err);
       p.threads = (int)x;
     } else if (!strcmp(a, "--force")) {
       p.force = 1;
@@ -196,18 +192,18 @@ int tl_cmd_generate(int argc, char **argv) {
       quiet = 1;
     } else {
       tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn generate --help)", a);
-      FAIL();
+      return fail(&err);
     }
   }
   if (!out) {
     tl_error_set(&err, TL_ERR_INPUT, "--out FILE.h5 is required");
-    FAIL();
+    return fail(&err);
   }
   if (p.max_candidates && !p.balanced) {
     tl_error_set(&err, TL_ERR_INPUT, "--max-candidates needs --balanced");
-    FAIL();
+    return fail(&err);
   }
-  if (resolve_hoppings(&cf, &h, &p, &err) || tl_cli_family_finish(&cf, &err)) FAIL();
+  if (resolve_hoppings(&cf, &h, &p, &err) || tl_cli_family_finish(&cf, &err)) return fail(&err);
   p.fam = cf.fam;
   p.seed = (uint64_t)cf.seed;
   p.rswn = cf.rswn;
@@ -220,7 +216,7 @@ int tl_cmd_generate(int argc, char **argv) {
       tl_error_set(&e2, err.status, "--%s%s", err.msg, use ? "use --method full)" : "");
       err = e2;
     }
-    FAIL();
+    return fail(&err);
   }
   const int windowed = tl_dataset_params_windowed(&p);
   char command[4096];
@@ -237,8 +233,7 @@ int tl_cmd_generate(int argc, char **argv) {
   tl_status st = tl_dataset_generate_ranks(&p, out, ranks, tl_progress_update, &bar, &stats, &err);
   tl_progress_done(&bar);
   if (st && !root) return tl_status_exit_code(st);
-  if (st) FAIL();
-#undef FAIL
+  if (st) return fail(&err);
   if (!root) return 0;
   char procs[48] = "";
   if (ranks && ranks->size > 1) snprintf(procs, sizeof procs, ", %d ranks", ranks->size);

@@ -45,12 +45,11 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
     int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
     if (used < 0) return fail(&err);
     if (used) continue;
-#define VALUE() if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err)
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
     } else if (!strcmp(a, "--grid")) {
-      VALUE();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       if (!strcmp(v, "vw")) p.mode = TL_PHASE_VW;
       else if (!strcmp(v, "wD") || !strcmp(v, "wd")) p.mode = TL_PHASE_WD;
       else {
@@ -58,34 +57,27 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
         return fail(&err);
       }
     } else if (!strcmp(a, "--v-range")) {
-      VALUE();
-      if (tl_cli_range(a, v, -1e6, 1e6, &v_lo, &v_hi, &err)) return fail(&err);
+      if (tl_cli_range_arg(argc, argv, &i, -1e6, 1e6, &v_lo, &v_hi, &err)) return fail(&err);
     } else if (!strcmp(a, "--w-range")) {
-      VALUE();
-      if (tl_cli_range(a, v, -1e6, 1e6, &w_lo, &w_hi, &err)) return fail(&err);
+      if (tl_cli_range_arg(argc, argv, &i, -1e6, 1e6, &w_lo, &w_hi, &err)) return fail(&err);
     } else if (!strcmp(a, "--D-range")) {
-      VALUE();
-      if (tl_cli_range(a, v, 0, 1e6, &D_lo, &D_hi, &err)) return fail(&err);
+      if (tl_cli_range_arg(argc, argv, &i, 0, 1e6, &D_lo, &D_hi, &err)) return fail(&err);
     } else if (!strcmp(a, "--n")) {
-      VALUE();
-      if (tl_cli_int(a, v, 1, 2000, &nx, &err)) return fail(&err);
+      if (tl_cli_int_arg(argc, argv, &i, 1, 2000, &nx, &err)) return fail(&err);
       ny = nx;
     } else if (!strcmp(a, "--nx") || !strcmp(a, "--ny")) {
-      VALUE();
-      if (tl_cli_int(a, v, 1, 2000, a[3] == 'x' ? &nx : &ny, &err)) return fail(&err);
+      if (tl_cli_int_arg(argc, argv, &i, 1, 2000, a[3] == 'x' ? &nx : &ny, &err)) return fail(&err);
     } else if (!strcmp(a, "--samples")) {
-      VALUE();
-      if (tl_cli_int(a, v, 1, 1000000, &samples, &err)) return fail(&err);
+      if (tl_cli_int_arg(argc, argv, &i, 1, 1000000, &samples, &err)) return fail(&err);
     } else if (!strcmp(a, "--threads")) {
-      VALUE();
-      if (tl_cli_int(a, v, 1, 1024, &threads, &err)) return fail(&err);
+      if (tl_cli_int_arg(argc, argv, &i, 1, 1024, &threads, &err)) return fail(&err);
     } else if (!strcmp(a, "--quiet")) {
       quiet = 1;
     } else if (!strcmp(a, "--out")) {
-      VALUE();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       prefix = v;
     } else if (!strcmp(a, "--method")) {
-      VALUE();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       if (!strcmp(v, "auto")) p.method = -1;
       else if (!strcmp(v, "full")) p.method = 0;
       else if (!strcmp(v, "window")) p.method = 1;
@@ -99,7 +91,6 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
       tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn phase-diagram --help)", a);
       return fail(&err);
     }
-#undef VALUE
   }
   if (tl_cli_family_finish(&cf, &err)) return fail(&err);
   p.base = cf.fam;

@@ -100,31 +100,36 @@ int tl_cmd_train(int argc, char **argv) {
     int used = tl_cli_model_flag(argc, argv, &i, &cm, &err);
     if (used < 0) return fail(&err);
     if (used) continue;
-#define VALUE() if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err)
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
-    } else if (!strcmp(a, "--data")) { VALUE(); data = v;
-    } else if (!strcmp(a, "--test")) { VALUE(); test = v;
-    } else if (!strcmp(a, "--out")) { VALUE(); out = v;
-    } else if (!strcmp(a, "--metrics")) { VALUE(); metrics = v;
+    } else if (!strcmp(a, "--data")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+      data = v;
+    } else if (!strcmp(a, "--test")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+      test = v;
+    } else if (!strcmp(a, "--out")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+      out = v;
+    } else if (!strcmp(a, "--metrics")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+      metrics = v;
     } else if (!strcmp(a, "--epochs") || !strcmp(a, "--batch") || !strcmp(a, "--early-stop") ||
                !strcmp(a, "--threads")) {
-      VALUE();
-      if (tl_cli_int(a, v, a[2] == 'e' && a[3] == 'a' ? 0 : 1, 1000000, &n, &err)) return fail(&err);
+      const long lo = strcmp(a, "--early-stop") ? 1 : 0; /* 0: no early stopping */
+      if (tl_cli_int_arg(argc, argv, &i, lo, 1000000, &n, &err)) return fail(&err);
       if (!strcmp(a, "--epochs")) o.epochs = (int)n;
       else if (!strcmp(a, "--batch")) o.batch = (int)n;
       else if (!strcmp(a, "--early-stop")) o.early_stop = (int)n;
       else o.threads = (int)n;
     } else if (!strcmp(a, "--lr")) {
-      VALUE();
-      if (tl_cli_double(a, v, 1e-12, 1e3, &o.lr.lr, &err)) return fail(&err);
+      if (tl_cli_double_arg(argc, argv, &i, 1e-12, 1e3, &o.lr.lr, &err)) return fail(&err);
     } else if (!strcmp(a, "--seed")) {
-      VALUE();
-      if (tl_cli_int(a, v, 0, 0x7fffffffffffffffL, &n, &err)) return fail(&err);
+      if (tl_cli_int_arg(argc, argv, &i, 0, 0x7fffffffffffffffL, &n, &err)) return fail(&err);
       o.seed = (uint64_t)n;
     } else if (!strcmp(a, "--optim")) {
-      VALUE();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       if (strcmp(v, "adam") && strcmp(v, "sgd")) {
         tl_error_set(&err, TL_ERR_INPUT, "--optim: '%s' is unknown (expected adam or sgd)", v);
         return fail(&err);
@@ -133,17 +138,17 @@ int tl_cmd_train(int argc, char **argv) {
       tl_nn_optim_default(&o.optim, v[0] == 'a' ? TL_NN_ADAM : TL_NN_SGD);
       o.optim.weight_decay = wd;
     } else if (!strcmp(a, "--momentum")) {
-      VALUE();
-      if (tl_cli_double(a, v, 0, 0.999999, &o.optim.momentum, &err)) return fail(&err);
+      if (tl_cli_double_arg(argc, argv, &i, 0, 0.999999, &o.optim.momentum, &err))
+        return fail(&err);
     } else if (!strcmp(a, "--weight-decay")) {
-      VALUE();
-      if (tl_cli_double(a, v, 0, 10, &o.optim.weight_decay, &err)) return fail(&err);
-    } else if (!strcmp(a, "--schedule")) { VALUE(); schedule = v;
+      if (tl_cli_double_arg(argc, argv, &i, 0, 10, &o.optim.weight_decay, &err)) return fail(&err);
+    } else if (!strcmp(a, "--schedule")) {
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
+      schedule = v;
     } else if (!strcmp(a, "--val-fraction")) {
-      VALUE();
-      if (tl_cli_double(a, v, 0, 0.9, &o.val_fraction, &err)) return fail(&err);
+      if (tl_cli_double_arg(argc, argv, &i, 0, 0.9, &o.val_fraction, &err)) return fail(&err);
     } else if (!strcmp(a, "--augment")) {
-      VALUE();
+      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
       if (strcmp(v, "gauge")) {
         tl_error_set(&err, TL_ERR_INPUT, "--augment: '%s' is unknown (expected gauge)", v);
         return fail(&err);
@@ -158,7 +163,6 @@ int tl_cmd_train(int argc, char **argv) {
       tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn train --help)", a);
       return fail(&err);
     }
-#undef VALUE
   }
   if (!data || !out) {
     tl_error_set(&err, TL_ERR_INPUT, "%s is required", !data ? "--data TRAIN.h5" : "--out MODEL.h5");

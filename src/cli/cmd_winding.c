@@ -120,9 +120,7 @@ int tl_cmd_winding(int argc, char **argv) {
     } else if (!strcmp(a, "--hoppings")) {
       if (!(hopfile = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
     } else if (!strcmp(a, "--index")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_int("--index", v, 0, 0x7fffffffL, &index, &err))
-        return tl_cli_fail("winding", &err);
+      if (tl_cli_int_arg(argc, argv, &i, 0, 0x7fffffffL, &index, &err)) return tl_cli_fail("winding", &err);
       have_index = 1;
     } else if (!strcmp(a, "--method")) {
       if (!(v = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
@@ -134,13 +132,10 @@ int tl_cmd_winding(int argc, char **argv) {
         return tl_cli_fail("winding", &err);
       }
     } else if (!strcmp(a, "--tol")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) ||
-          tl_cli_double("--tol", v, 1e-15, 1.0, &wo.tol, &err))
-        return tl_cli_fail("winding", &err);
+      if (tl_cli_double_arg(argc, argv, &i, 1e-15, 1.0, &wo.tol, &err)) return tl_cli_fail("winding", &err);
     } else if (!strcmp(a, "--block") || !strcmp(a, "--buffer")) {
       long n;
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || tl_cli_int(a, v, 1, 100000, &n, &err))
-        return tl_cli_fail("winding", &err);
+      if (tl_cli_int_arg(argc, argv, &i, 1, 100000, &n, &err)) return tl_cli_fail("winding", &err);
       if (a[3] == 'l') wo.block = (int)n;
       else wo.buffer0 = (int)n;
     } else if (!strcmp(a, "--path")) {

@@ -47,14 +47,11 @@ int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_er
   tl_family_t *f = &cf->fam;
   long n;
   double x;
-#define VALUE() \
-  if (!(v = tl_cli_value(argc, argv, i, err))) return -1
   if (!strcmp(a, "--L")) {
-    VALUE();
-    if (tl_cli_int("--L", v, 1, TL_L_MAX, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, TL_L_MAX, &n, err)) return -1;
     f->L = (int)n;
   } else if (!strcmp(a, "--hop")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     double vals[2 * TL_RANGE_MAX + 1] = {0};
     int given[2 * TL_RANGE_MAX + 1] = {0};
     if (parse_pairs("--hop", v, -1e6, 1e6, vals, given, err)) return -1;
@@ -70,8 +67,7 @@ int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_er
     for (int k = lo; k <= hi; k++) f->t[k - lo] = vals[k];
     cf->have_hop = 1;
   } else if (!strcmp(a, "--v") || !strcmp(a, "--w")) {
-    VALUE();
-    if (tl_cli_double(a, v, -1e6, 1e6, &x, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, -1e6, 1e6, &x, err)) return -1;
     if (!cf->have_vw) { /* switch to plain SSH on first use */
       f->r_min = 0;
       f->r_max = 1;
@@ -80,7 +76,7 @@ int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_er
     f->t[a[2] == 'v' ? 0 : 1] = x;
     cf->have_vw = 1;
   } else if (!strcmp(a, "--disorder")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (strchr(v, ':')) {
       double vals[2 * TL_RANGE_MAX + 1] = {0};
       int given[2 * TL_RANGE_MAX + 1] = {0};
@@ -93,23 +89,18 @@ int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_er
       cf->disorder_all = x;
     }
   } else if (!strcmp(a, "--onsite")) {
-    VALUE();
-    if (tl_cli_double("--onsite", v, 0, 1e6, &f->onsite, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 0, 1e6, &f->onsite, err)) return -1;
   } else if (!strcmp(a, "--seed")) {
-    VALUE();
-    if (tl_cli_int("--seed", v, 0, 0x7fffffffffffffffL, &cf->seed, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 0, 0x7fffffffffffffffL, &cf->seed, err)) return -1;
   } else if (!strcmp(a, "--pbc")) {
     f->boundary = TL_PBC;
   } else if (!strcmp(a, "--bulk-fraction")) {
-    VALUE();
-    if (tl_cli_double("--bulk-fraction", v, 1e-9, 1.0, &cf->rswn.bulk_fraction, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 1e-9, 1.0, &cf->rswn.bulk_fraction, err)) return -1;
   } else if (!strcmp(a, "--delta")) {
-    VALUE();
-    if (tl_cli_double("--delta", v, 1e-12, 0.5, &cf->rswn.delta, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 1e-12, 0.5, &cf->rswn.delta, err)) return -1;
   } else {
     return 0;
   }
-#undef VALUE
   if (strcmp(a, "--bulk-fraction") && strcmp(a, "--delta") && strcmp(a, "--pbc")) cf->chain_flag = a;
   return 1;
 }

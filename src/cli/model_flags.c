@@ -7,40 +7,37 @@ int tl_cli_model_flag(int argc, char **argv, int *i, tl_cli_model_t *cm, tl_erro
   const char *a = argv[*i], *v;
   tl_model_hyper_t *hp = &cm->hp;
   long n;
-#define VALUE() \
-  if (!(v = tl_cli_value(argc, argv, i, err))) return -1
   if (!strcmp(a, "--model")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     tl_model_kind kind;
     if (tl_model_kind_from_name(v, &kind, err)) return -1;
     tl_model_hyper_default(hp, kind);
     cm->have_model = 1;
   } else if (!strcmp(a, "--input")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (tl_model_input_from_name(v, &cm->input, err)) return -1;
     cm->have_input = 1;
   } else if (!strcmp(a, "--hidden") || !strcmp(a, "--channels")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (tl_model_widths_parse(v, &cm->nlayers, cm->width, err)) return -1;
     cm->have_widths = 1;
   } else if (!strcmp(a, "--act")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (tl_model_act_from_name(v, &cm->act, err)) return -1;
     cm->have_act = 1;
   } else if (!strcmp(a, "--kernel") || !strcmp(a, "--pool") || !strcmp(a, "--band") ||
              !strcmp(a, "--sym-hidden")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 100000, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 100000, &n, err)) return -1;
     if (!strcmp(a, "--kernel")) cm->kernel = (int)n;
     else if (!strcmp(a, "--pool")) cm->pool = (int)n;
     else if (!strcmp(a, "--band")) cm->band = (int)n;
     else cm->sym_hidden = (int)n;
   } else if (!strcmp(a, "--init")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (tl_model_init_parse(v, &cm->init, &cm->init_sigma, err)) return -1;
     cm->have_init = 1;
   } else if (!strcmp(a, "--freeze")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     if (strlen(cm->freeze) + strlen(v) + 2 >= sizeof cm->freeze) {
       tl_error_set(err, TL_ERR_INPUT, "--freeze: too many names");
       return -1;
@@ -48,12 +45,10 @@ int tl_cli_model_flag(int argc, char **argv, int *i, tl_cli_model_t *cm, tl_erro
     if (cm->freeze[0]) strcat(cm->freeze, ",");
     strcat(cm->freeze, v);
   } else if (!strcmp(a, "--beta0")) {
-    VALUE();
-    if (tl_cli_double(a, v, 1e-6, 1e6, &cm->beta0, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 1e-6, 1e6, &cm->beta0, err)) return -1;
   } else {
     return 0;
   }
-#undef VALUE
   return 1;
 }
 

@@ -10,50 +10,39 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
   const char *a = argv[*i], *v;
   long n;
   double x;
-#define VALUE() \
-  if (!(v = tl_cli_value(argc, argv, i, err))) return -1
   if (!strcmp(a, "--seeds")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 1000, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 1000, &n, err)) return -1;
     c->seeds = (int)n;
   } else if (!strcmp(a, "--epochs")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 100000, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 100000, &n, err)) return -1;
     c->epochs = (int)n;
   } else if (!strcmp(a, "--L")) {
-    VALUE();
-    if (tl_cli_int(a, v, 4, 4096, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 4, 4096, &n, err)) return -1;
     c->L = (int)n;
   } else if (!strcmp(a, "--n-train") || !strcmp(a, "--n-test")) {
-    VALUE();
-    if (tl_cli_int(a, v, 8, 10000000, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 8, 10000000, &n, err)) return -1;
     if (a[4] == 'r') c->n_train = n;
     else c->n_test = n;
   } else if (!strcmp(a, "--batch")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 65536, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 65536, &n, err)) return -1;
     c->batch = (int)n;
   } else if (!strcmp(a, "--lr")) {
-    VALUE();
-    if (tl_cli_double(a, v, 1e-12, 100, &c->lr, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 1e-12, 100, &c->lr, err)) return -1;
   } else if (!strcmp(a, "--seed")) {
-    VALUE();
-    if (tl_cli_int(a, v, 0, 0x7fffffffffffffffL, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 0, 0x7fffffffffffffffL, &n, err)) return -1;
     c->seed = (uint64_t)n;
   } else if (!strcmp(a, "--models")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     c->models_text = v;
   } else if (!strcmp(a, "--train-disorder")) {
-    VALUE();
-    if (tl_cli_double(a, v, 0, 100, &c->train_disorder, err)) return -1;
+    if (tl_cli_double_arg(argc, argv, i, 0, 100, &c->train_disorder, err)) return -1;
   } else if (!strcmp(a, "--train-ranges")) {
-    VALUE();
     double lo, hi;
-    if (tl_cli_range(a, v, -3, 3, &lo, &hi, err)) return -1;
+    if (tl_cli_range_arg(argc, argv, i, -3, 3, &lo, &hi, err)) return -1;
     c->train_r_min = (int)lo;
     c->train_r_max = (int)hi;
   } else if (!strcmp(a, "--sweep")) {
-    VALUE();
+    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v);
     c->nsweep = 0;
@@ -71,17 +60,14 @@ int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_er
       return -1;
     }
   } else if (!strcmp(a, "--edge-cells")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 1000, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 1000, &n, err)) return -1;
     c->edge_cells = (int)n;
   } else if (!strcmp(a, "--threads")) {
-    VALUE();
-    if (tl_cli_int(a, v, 1, 1024, &n, err)) return -1;
+    if (tl_cli_int_arg(argc, argv, i, 1, 1024, &n, err)) return -1;
     c->threads = (int)n;
   } else {
     return 0;
   }
-#undef VALUE
   return 1;
 }
 
