@@ -2,16 +2,12 @@
 # Family flags of topolearn generate resolve to the stored ranges (hop_lo/hop_hi,
 # r_min..r_max, disorder), the per-chain mean hoppings lie in them, and `topolearn
 # winding --hoppings FILE --index i` recomputes the stored W of chain i exactly.
-set -u
-BIN=${TL_BIN:?TL_BIN=path to topolearn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-gen() { "$BIN" generate --quiet --n 50 --L 12 "$@" >/dev/null || { echo "FAIL generate $*"; fails=$((fails + 1)); }; }
-gen --out "$T/ssh.h5" --v 0.5 --w-range 1:2 --disorder 0.2
-gen --out "$T/hop.h5" --hop 0:1,1:0.5 --hop-range 2:0:1.5 --disorder 1:0.3
-gen --out "$T/neg.h5" --hop-range -1:0.5:1,1:0:2 --pbc --onsite 0.1
-/usr/bin/python3 - "$T" <<'PY' || fails=$((fails + 1))
+. "$(dirname "$0")/lib/assert.sh"
+expect_ok "$TL_BIN" generate --quiet --n 50 --L 12 --out "$TMP/ssh.h5" --v 0.5 --w-range 1:2 --disorder 0.2
+expect_ok "$TL_BIN" generate --quiet --n 50 --L 12 --out "$TMP/hop.h5" --hop 0:1,1:0.5 --hop-range 2:0:1.5 --disorder 1:0.3
+expect_ok "$TL_BIN" generate --quiet --n 50 --L 12 --out "$TMP/neg.h5" --hop-range -1:0.5:1,1:0:2 --pbc --onsite 0.1
+checks=$((checks + 1))
+/usr/bin/python3 - "$TMP" <<'PY' || fail "stored ranges (python check above)"
 import sys, h5py, numpy as np
 d = sys.argv[1]
 def chk(name, rmin, rmax, lo, hi, dis, bc):
@@ -37,8 +33,9 @@ chk("neg.h5", -1, 1, [0.5, 0.0, 0.0], [1.0, 0.0, 2.0], [0.0, 0.0, 0.0], "pbc")
 PY
 # topolearn winding reads a chain back from the data set and finds the stored W exactly
 for i in 0 17 49; do
-  w_cli=$("$BIN" winding --hoppings "$T/hop.h5" --index $i --json | /usr/bin/python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["W"]))')
-  w_file=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$T/hop.h5', 'r')['W'][$i])))")
-  [ "$w_cli" = "$w_file" ] || { echo "FAIL chain $i: winding says W = $w_cli, file says $w_file"; fails=$((fails + 1)); }
+  checks=$((checks + 1))
+  w_cli=$("$TL_BIN" winding --hoppings "$TMP/hop.h5" --index $i --json | /usr/bin/python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["W"]))')
+  w_file=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$TMP/hop.h5', 'r')['W'][$i])))")
+  [ "$w_cli" = "$w_file" ] || fail "chain $i: winding says W = $w_cli, file says $w_file"
 done
-exit $((fails > 0))
+finish
