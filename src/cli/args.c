@@ -90,6 +90,27 @@ tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
   return TL_OK;
 }
 
+/* OMP_NUM_THREADS is read by the OpenMP runtime, which warns about a bad value and then
+ * uses every core: a user who asked for a thread count would silently not get it. The
+ * OpenMP syntax is a comma-separated list of positive integers (one per nesting level). */
+tl_status tl_cli_check_env(tl_error *err) {
+  const char *v = getenv("OMP_NUM_THREADS");
+  if (!v) return TL_OK;
+  const char *p = v;
+  for (;;) { /* one level: blanks, a positive integer, blanks; then ',' or the end */
+    while (*p == ' ' || *p == '\t') p++;
+    char *end;
+    errno = 0;
+    long n = strtol(p, &end, 10);
+    if (end == p || errno || n < 1) break;
+    for (p = end; *p == ' ' || *p == '\t';) p++;
+    if (*p == '\0') return TL_OK;
+    if (*p++ != ',') break;
+  }
+  return tl_error_set(err, TL_ERR_INPUT, "OMP_NUM_THREADS='%s' is not a thread count (expected "
+                      "a positive integer such as 2, or unset it to use every core)", v);
+}
+
 void tl_cli_join_command(int argc, char **argv, char *out, size_t cap) {
   size_t k = (size_t)snprintf(out, cap, "topolearn");
   for (int i = 0; i < argc && k < cap; i++) {

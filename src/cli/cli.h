@@ -40,6 +40,9 @@ tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
  * arguments with spaces or quotes quoted. */
 void tl_cli_join_command(int argc, char **argv, char *out, size_t cap);
 
+/* The environment the CLI depends on (OMP_NUM_THREADS) is well-formed. */
+tl_status tl_cli_check_env(tl_error *err);
+
 /* Installs handler for SIGINT and SIGTERM. */
 void tl_cli_on_signals(void (*handler)(int));
 

@@ -83,7 +83,11 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (int i = 0; i < n_commands; i++)
-    if (!strcmp(argv[1], commands[i].name)) return run_command(&commands[i], argc, argv);
+    if (!strcmp(argv[1], commands[i].name)) {
+      tl_error err = {0};
+      if (tl_cli_check_env(&err)) return tl_cli_fail(commands[i].name, &err);
+      return run_command(&commands[i], argc, argv);
+    }
   fprintf(stderr, "topolearn: unknown command '%s' (expected one of:", argv[1]);
   for (int i = 0; i < n_commands; i++) fprintf(stderr, " %s", commands[i].name);
   fprintf(stderr, ")\n");

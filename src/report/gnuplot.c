@@ -52,6 +52,10 @@ static char *substitute(const char *script, const char *path) {
 
 tl_status tl_gnuplot_render(const char *script, const char *png_path, int force, tl_error *err) {
   const char *gp = tl_gnuplot_path();
+  const char *env = getenv("TL_GNUPLOT");
+  if (!gp && env && *env)
+    return tl_error_set(err, TL_ERR_IO, "gnuplot not found: TL_GNUPLOT='%s' is not an executable "
+                        "file (expected gnuplot's path, or unset it); %s not written", env, png_path);
   if (!gp)
     return tl_error_set(err, TL_ERR_IO, "gnuplot not found (install gnuplot-nox, or set "
                         "TL_GNUPLOT); %s not written", png_path);

@@ -211,11 +211,31 @@ else
   fi
 fi
 
+# ---------------------------------------------------------------- environment
+# A bad OMP_NUM_THREADS: the OpenMP runtime prints its own warning when it loads (before
+# main) and would then use every core; we refuse with our one line, exit 2, no output.
+for v in abc 0 -2 "2," "" "1,0" 3x; do
+  checks=$((checks + 1))
+  env OMP_NUM_THREADS="$v" "$BIN" generate --n 10 --L 8 --out "$W/env.h5" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  ours=$(grep -c "^topolearn generate: OMP_NUM_THREADS='$v' is not a thread count (expected a positive integer" "$TMP/err")
+  others=$(grep -v -e '^$' -e '^libgomp: ' -e '^topolearn generate: OMP_NUM_THREADS=' "$TMP/err" | wc -l)
+  if [ "$rc" != 2 ] || [ "$ours" != 1 ] || [ "$others" != 0 ] || [ -s "$TMP/out" ]; then
+    fail "OMP_NUM_THREADS='$v': exit $rc, stderr: $(cat "$TMP/err")"
+  fi
+  expect_absent "$W/env.h5"
+done
+for v in 1 2 "2,1" " 2 "; do
+  expect_ok env OMP_NUM_THREADS="$v" "$BIN" winding --L 20 --v 0.5 --w 1 --json
+  [ -s "$TMP/err" ] && fail "OMP_NUM_THREADS='$v' (valid) gave stderr: $(cat "$TMP/err")"
+done
+
 # ---------------------------------------------------------------- gnuplot missing at run time
 NOGP="env TL_GNUPLOT=/nonexistent/gnuplot"
 checks=$((checks + 1))
 if $NOGP "$BIN" phase-diagram --n 3 --L 20 --out "$W/nogp" >"$TMP/out" 2>"$TMP/err"; then
-  [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "gnuplot not found" "$TMP/err" || fail "phase-diagram without gnuplot: stderr $(cat "$TMP/err")"
+  [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "gnuplot not found: TL_GNUPLOT='/nonexistent/gnuplot' is not an executable file" "$TMP/err" ||
+    fail "phase-diagram without gnuplot: stderr $(cat "$TMP/err")"
   [ -s "$W/nogp.csv" ] || fail "phase-diagram without gnuplot: no CSV"
   expect_absent "$W/nogp.png"
 else
