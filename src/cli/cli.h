@@ -57,7 +57,6 @@ tl_status tl_cli_double_arg(int argc, char **argv, int *i, double lo, double hi,
 tl_status tl_cli_range_arg(int argc, char **argv, int *i, double lo, double hi, double *a,
                            double *b, tl_error *err);
 
-#endif
 
 /* ---- chain-family flags shared by winding, phase-diagram and generate ------------- */
 
@@ -183,3 +182,5 @@ const tl_ranks_t *tl_cli_mpi_ranks(void);       /* the world's collectives; NULL
  * in *code), 0 when the caller goes on as rank 0 with c adjusted for aggregation. */
 int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config_t *cfgs,
                        const tl_study_hooks_t *hooks, int *code);
+
+#endif
