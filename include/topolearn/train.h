@@ -41,6 +41,41 @@ tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eva
                         int *pred, double *W_pred, tl_eval_t *res, tl_error *err);
 void tl_eval_free(tl_eval_t *res);
 
+/* ---- what a network uses: SVD pruning of its first dense layer (SPEC 4, C4) ---------- */
+
+#define TL_PRUNE_MAX_SETS 4
+#define TL_PRUNE_MAX_POINTS 32
+#define TL_PRUNE_VECTORS 4
+
+typedef struct {
+  int rows, cols, K;       /* the first dense layer (mlp: dense1, cnn: its dense head),
+                              out x in, and its K = min(rows, cols) singular values      */
+  double *sigma;           /* K, descending                                              */
+  int npoints;             /* the curve: k = 1, 2, 4, ... and K last                      */
+  int k[TL_PRUNE_MAX_POINTS];
+  double acc[TL_PRUNE_MAX_SETS][TL_PRUNE_MAX_POINTS]; /* accuracy on each set, top-k kept;
+                              at k = K the original weights, so it equals tl_model_eval  */
+  int k_needed;            /* smallest k of the curve within 1% of set 0's k = K accuracy */
+  /* The top nvec right-singular vectors over the two axes of the input (eigvec: states
+   * ascending in energy x cells; hopping: ranges x cells; qab: cells x cells; cnn:
+   * channels x pooled cells): heat[q] is ax0 x ax1 of summed squared components. */
+  int nvec, ax0, ax1, states;
+  double *heat;            /* nvec x ax0 x ax1                                           */
+  double heat_total[TL_PRUNE_VECTORS];
+  double edge_frac[TL_PRUNE_VECTORS], edge_uniform;         /* the edge_cells at each end */
+  double lowstate_frac[TL_PRUNE_VECTORS], lowstate_uniform; /* the two lowest states; NaN
+                                                               without a state axis       */
+} tl_prune_t;
+
+/* The pruning curve of m on nsets (1..TL_PRUNE_MAX_SETS) sample sets, scored by
+ * tl_model_eval with eo (NULL: defaults): m's first dense layer is replaced by the top-k
+ * part of its SVD for each k of the curve, then restored exactly. mlp and cnn only
+ * (TL_ERR_INPUT naming the kind otherwise). Release with tl_prune_free. */
+tl_status tl_model_prune(tl_model_t *m, const tl_samples_t *const *sets, int nsets,
+                         const tl_eval_opts_t *eo, int edge_cells, tl_prune_t *out,
+                         tl_error *err);
+void tl_prune_free(tl_prune_t *p);
+
 /* ---- training ------------------------------------------------------------------------- */
 
 /* One epoch's metrics, handed to the callback (progress bar, CSV). Epochs count from 1.

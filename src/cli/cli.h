@@ -162,6 +162,7 @@ tl_status tl_cli_model_finish(tl_cli_model_t *cm, tl_error *err);
 
 int tl_cmd_train(int argc, char **argv);
 int tl_cmd_eval(int argc, char **argv);
+int tl_cmd_prune(int argc, char **argv);
 
 /* ---- several processes (mpirun) ----------------------------------------------------- */
 

@@ -28,6 +28,7 @@ static const tl_cmd_t commands[] = {
     {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate, 1},
     {"train", "a model on a data set -> model HDF5 + metrics CSV", tl_cmd_train, 0},
     {"eval", "a model on a data set -> accuracy, confusion, per-chain CSV", tl_cmd_eval, 0},
+    {"prune", "SVD pruning curve of a trained model's first dense layer", tl_cmd_prune, 0},
     {"info", "summary of a topolearn HDF5 file", tl_cmd_info, 0},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
