@@ -106,12 +106,13 @@ static void print_text(const tl_model_t *m, const tl_prune_t *p, const char *con
     printf("%s\n", p->k[q] == p->K ? "   (full rank: the unpruned model)" : "");
   }
   printf("k needed   %d (smallest k within 1%% of the full-rank accuracy on set1)\n", p->k_needed);
-  printf("vector     sigma  edge cells (%d at each end; uniform %.3f)", edge_cells, p->edge_uniform);
-  if (p->states) printf("  two lowest states (uniform %.4f)", p->lowstate_uniform);
-  printf("\n");
+  printf("top vectors: share of their weight on the %d edge cells at each end (uniform %.4f)",
+         edge_cells, p->edge_uniform);
+  if (p->states) printf(" and on the two lowest states (uniform %.4f)", p->lowstate_uniform);
+  printf("\n%10s %10s %12s%s\n", "vector", "sigma", "edge cells", p->states ? "  lowest states" : "");
   for (int q = 0; q < p->nvec; q++) {
-    printf("%6d %10.4g  %.4f", q + 1, p->sigma[q], p->edge_frac[q]);
-    if (p->states) printf("%40.4f", p->lowstate_frac[q]);
+    printf("%10d %10.4g %12.4f", q + 1, p->sigma[q], p->edge_frac[q]);
+    if (p->states) printf(" %15.4f", p->lowstate_frac[q]);
     printf("\n");
   }
 }
