@@ -13,6 +13,10 @@
  * O(L^2) per chain); local_marker holds NaN outside the bulk window and the field
  * W_error holds the windowed error estimate. Such files cannot feed models.
  *
+ * Checkpoints: with params.checkpoint a cancelled generation keeps its finished rows in
+ * out_path.partial; params.resume continues it into a file equal to an uninterrupted
+ * run's (docs/FORMAT.md "Checkpoints").
+ *
  * Reading: tl_dataset_open validates a file (kind, format version, shapes, dtypes and,
  * with TL_DATASET_VERIFY, that every value is finite) and reports the first problem in
  * one line naming the file, the field and what was expected. */
