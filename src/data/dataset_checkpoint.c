@@ -145,7 +145,7 @@ tl_status tl_ds_checkpoint_load(const char *ck, const tl_dataset_params_t *p, co
   tl_status st = tl_dataset_open(&ds, ck, TL_DS_OPEN_CHECKPOINT, err);
   if (st) return st;
   const hid_t fl = tl_ds_file(ds);
-  static char have[8192], want[8192]; /* one resume per process, from the calling thread */
+  char have[8192], want[8192];
   if (!(st = tl_h5_attr_int(fl, ck, "/", "checkpoint_rows", &r->rows, err)) &&
       !(st = tl_h5_attr_int(fl, ck, "/", "checkpoint_next", &r->next, err)))
     st = tl_h5_attr_string(fl, ck, "/", "checkpoint_params", have, sizeof have, err);
