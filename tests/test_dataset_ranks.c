@@ -220,15 +220,34 @@ static void test_failures_reach_every_rank(void **state) {
   expect_all_failed(jobs, 3, TL_ERR_INPUT, "winding 1 cannot be reached");
   assert_false(exists(path_of("never.h5")));
 
-  /* cancelled on rank 0 (SIGINT in the CLI) after the first block: nothing is kept */
-  run_ranks(&p, path_of("cancel.h5"), 2, 1, jobs);
+  /* cancelled on rank 0 (SIGINT in the CLI) after the first of four blocks (about 100 KB
+   * per chain at L = 64: blocks of 167; a cancel after the last block is ignored): nothing
+   * is kept */
+  tl_dataset_params_t c = p;
+  c.fam.L = 64;
+  run_ranks(&c, path_of("cancel.h5"), 2, 1, jobs);
   expect_all_failed(jobs, 2, TL_ERR_INTERRUPTED, "generation cancelled");
   assert_false(exists(path_of("cancel.h5")));
+  /* with checkpoints, rank 0 keeps the finished rows in cancel.h5.partial; one process
+   * resumes it (several are refused, every rank alike) into the one-process file */
+  c.checkpoint = 1;
+  run_ranks(&c, path_of("cancel.h5"), 2, 1, jobs);
+  expect_all_failed(jobs, 2, TL_ERR_INTERRUPTED, "kept in");
+  assert_false(exists(path_of("cancel.h5")));
+  assert_true(exists(path_of("cancel.h5.partial")));
+  c.resume = 1;
+  run_ranks(&c, path_of("cancel.h5"), 2, 0, jobs);
+  expect_all_failed(jobs, 2, TL_ERR_INPUT, "resumed by one process");
+  generate_ok(&c, path_of("cancel.h5"));
+  assert_false(exists(path_of("cancel.h5.partial")));
+  c.checkpoint = c.resume = 0;
+  generate_ok(&c, path_of("cancel_ref.h5"));
+  compare_datasets(path_of("cancel_ref.h5"), path_of("cancel.h5"));
 
   /* an unwritable place: every rank learns it from rank 0 */
   run_ranks(&p, path_of("no/such/dir.h5"), 2, 0, jobs);
   expect_all_failed(jobs, 2, TL_ERR_IO, "cannot create");
-  assert_int_equal(count_files(), before + 1); /* only exists.h5 was added */
+  assert_int_equal(count_files(), before + 3); /* only exists.h5 and the cancel files were added */
 }
 
 /* The slices of a block partition it in rank order whatever rank 0's share, and rank 0's

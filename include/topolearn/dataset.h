@@ -13,6 +13,10 @@
  * O(L^2) per chain); local_marker holds NaN outside the bulk window and the field
  * W_error holds the windowed error estimate. Such files cannot feed models.
  *
+ * Checkpoints: with params.checkpoint a cancelled generation keeps its finished rows in
+ * out_path.partial; params.resume continues it into a file equal to an uninterrupted
+ * run's (docs/FORMAT.md "Checkpoints").
+ *
  * Reading: tl_dataset_open validates a file (kind, format version, shapes, dtypes and,
  * with TL_DATASET_VERIFY, that every value is finite) and reports the first problem in
  * one line naming the file, the field and what was expected. */
@@ -56,6 +60,15 @@ typedef struct {
   /* (appended last: bindings that mirror this struct keep their offsets) */
   int method;           /* tl_ds_method (default auto)                                 */
   tl_window_opts_t window; /* windows of long-chain mode (tl_window_opts_default)      */
+  /* Checkpoints (docs/FORMAT.md, "Checkpoints"). checkpoint: when progress cancels the
+   * run, every finished row is kept in tl_dataset_checkpoint_path(out_path) (still
+   * TL_ERR_INTERRUPTED; the output name gets nothing), and an existing checkpoint there
+   * is refused unless force (start over). resume: continue that checkpoint, written by
+   * a run with the same data parameters (everything but threads, force, command and
+   * these two flags); the finished file equals an uninterrupted run's. One process
+   * only (g of size 1); the checkpoint is removed once out_path is complete. */
+  int checkpoint;
+  int resume;
 } tl_dataset_params_t;
 
 /* Defaults of SPEC 2: plain SSH, L = 32, v and w uniform in [0, 2], OBC, no disorder,
@@ -71,19 +84,26 @@ int tl_dataset_params_windowed(const tl_dataset_params_t *p);
 /* Smallest L the windowed method accepts with these window options: block + 2 buffer0 + 1. */
 long tl_dataset_window_min_L(const tl_window_opts_t *wo);
 
-/* Called from the calling thread between blocks with chains stored so far and the total;
- * a nonzero return cancels the generation (TL_ERR_INTERRUPTED, no output left). */
-
 /* Where the time went (wall-clock seconds), for benchmarks. */
 typedef struct {
-  long candidates;      /* chains drawn and solved (> n when balanced)   */
+  long candidates;      /* candidates examined, from 0 (> n when balanced; with resume
+                           including those of the interrupted runs)                    */
   double seconds_total;
   double seconds_write;   /* in HDF5 writes (mostly overlapped with solving)      */
   double seconds_compute; /* solving chains, summed over threads                  */
+  long stored;  /* chains in the file: n when complete, the checkpoint's rows after an
+                   interruption with p->checkpoint                                    */
 } tl_dataset_stats_t;
 
+/* The checkpoint of out_path: out_path + ".partial" (cap >= strlen(out_path) + 9). */
+void tl_dataset_checkpoint_path(const char *out_path, char *buf, size_t cap);
+
 /* Generates p->n chains into out_path (temporary name + rename). progress and stats
- * may be NULL. */
+ * may be NULL. progress is called from the calling thread between blocks with the
+ * chains stored so far and the total; a nonzero return cancels the generation
+ * (TL_ERR_INTERRUPTED): nothing is left under out_path, and with p->checkpoint the
+ * finished rows are kept in the checkpoint. A cancel after the last block is ignored
+ * (the file is complete). */
 tl_status tl_dataset_generate(const tl_dataset_params_t *p, const char *out_path,
                               tl_progress_fn progress, void *progress_ctx,
                               tl_dataset_stats_t *stats, tl_error *err);

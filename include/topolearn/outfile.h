@@ -22,6 +22,12 @@ tl_status tl_outfile_begin(tl_outfile_t *o, const char *path, int force, int as_
                            tl_error *err);
 /* Flushes, checks for write errors (ENOSPC is reported here), and renames into place. */
 tl_status tl_outfile_commit(tl_outfile_t *o, tl_error *err);
+/* The same, renaming into path instead of the destination (a checkpoint kept beside an
+ * output that was interrupted: the output name itself never holds a partial file). */
+tl_status tl_outfile_commit_to(tl_outfile_t *o, const char *path, tl_error *err);
+/* Fills the temporary (not opened as a stream) with a copy of the file src, to be
+ * continued in place of it: src itself stays untouched until the commit. */
+tl_status tl_outfile_copy_from(tl_outfile_t *o, const char *src, tl_error *err);
 /* Removes the temporary; safe to call after a failed or successful commit. */
 void tl_outfile_abort(tl_outfile_t *o);
 

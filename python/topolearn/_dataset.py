@@ -28,7 +28,7 @@ class Params(ctypes.Structure):
                 ("seed", U64), ("rswn", _lib.RswnOpts), ("balanced", I),
                 ("max_candidates", L_), ("store_qab", I), ("float32", I), ("compress", I),
                 ("threads", I), ("force", I), ("command", ctypes.c_char_p),
-                ("method", I), ("window", _lib.WindowOpts)]
+                ("method", I), ("window", _lib.WindowOpts), ("checkpoint", I), ("resume", I)]
 
 
 class Meta(ctypes.Structure):

@@ -94,7 +94,7 @@ tl_status tl_cli_family_finish(tl_cli_family_t *cf, tl_error *err);
   "  --bulk-fraction f   central fraction of cells averaged into W (default 0.5)\n"     \
   "  --delta d           ambiguity threshold on |W - round W| (default 0.1)\n"
 
-/* ---- interruption for long runs (study, reproduce, train) ------------------------- */
+/* ---- interruption for long runs (study, reproduce, train, generate) --------------- */
 
 /* Replaces the default exit-at-once handler: the first SIGINT/SIGTERM only sets a flag
  * that the run polls (it then stops cleanly, keeping its checkpoints); a second one

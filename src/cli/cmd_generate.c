@@ -37,7 +37,13 @@ static void usage(FILE *out) {
           "  --compress K        deflate level 0..9 (+ shuffle) for the large float fields\n"
           "                      (default 0: they barely compress; small fields always level 1)\n"
           "  --threads T         OpenMP threads (default: all cores; per rank under mpirun)\n"
-          "  --force             overwrite FILE if it exists\n"
+          "  --force             overwrite FILE if it exists (and start over from an\n"
+          "                      interrupted run's FILE.partial)\n"
+          "  --resume            continue the interrupted run kept in FILE.partial: the same\n"
+          "                      command plus --resume (any --threads); the file equals an\n"
+          "                      uninterrupted run's. The first SIGINT/SIGTERM stops at the next\n"
+          "                      block and keeps the finished chains there (one process only;\n"
+          "                      under mpirun with several ranks a signal keeps nothing)\n"
           "  --quiet             no progress bar (it is shown only on a terminal anyway)\n",
           32, TL_WINDOW_AUTO_MIN_L);
 }
@@ -119,6 +125,12 @@ static tl_status resolve_hoppings(tl_cli_family_t *cf, const hop_flags_t *h,
 
 static int fail(tl_error *err) { return tl_cli_fail("generate", err); }
 
+/* The bar, and the poll of the interruption flag between blocks. */
+static int on_progress(void *ctx, long done, long total) {
+  tl_progress_update(ctx, done, total);
+  return tl_cli_interrupted();
+}
+
 int tl_cmd_generate(int argc, char **argv) {
   tl_error err = {0};
   tl_cli_family_t cf;
@@ -188,6 +200,8 @@ int tl_cmd_generate(int argc, char **argv) {
       p.threads = (int)x;
     } else if (!strcmp(a, "--force")) {
       p.force = 1;
+    } else if (!strcmp(a, "--resume")) {
+      p.resume = 1;
     } else if (!strcmp(a, "--quiet")) {
       quiet = 1;
     } else {
@@ -227,18 +241,31 @@ int tl_cmd_generate(int argc, char **argv) {
    * rank 0 speaks (every rank gets the same status). */
   const tl_ranks_t *ranks = tl_cli_mpi_ranks();
   const int root = !ranks || ranks->rank == 0;
+  /* One process: the first signal stops at the next block and keeps a checkpoint. Under
+   * mpirun with several ranks, mpirun itself ends the ranks a few seconds after
+   * forwarding a signal, maybe mid-checkpoint: main's handler removes the temporary and
+   * exits at once instead, as before. */
+  p.checkpoint = 1;
+  if (!ranks || ranks->size <= 1) tl_cli_catch_interrupts();
   tl_progress_t bar;
   tl_progress_init(&bar, "chains", quiet || !root);
   tl_dataset_stats_t stats;
-  tl_status st = tl_dataset_generate_ranks(&p, out, ranks, tl_progress_update, &bar, &stats, &err);
+  tl_status st = tl_dataset_generate_ranks(&p, out, ranks, on_progress, &bar, &stats, &err);
   tl_progress_done(&bar);
   if (st && !root) return tl_status_exit_code(st);
+  if (st == TL_ERR_INTERRUPTED) {
+    char ck[4096 + 16];
+    tl_dataset_checkpoint_path(out, ck, sizeof ck);
+    fprintf(stderr, "topolearn generate: interrupted; %ld of %ld chains kept in %s (run the same "
+            "command with --resume to finish)\n", stats.stored, p.n, ck);
+    return tl_status_exit_code(st);
+  }
   if (st) return fail(&err);
   if (!root) return 0;
   char procs[48] = "";
   if (ranks && ranks->size > 1) snprintf(procs, sizeof procs, ", %d ranks", ranks->size);
-  printf("wrote %s: %ld chains, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)\n",
-         out, p.n, p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
+  printf("wrote %s: %ld chains%s, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)\n",
+         out, p.n, p.resume ? " (resumed)" : "", p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
          windowed ? ", long-chain mode (method window: no spectrum stored)" : "",
          stats.candidates, stats.seconds_total,
          stats.seconds_total > 0 ? (double)p.n / stats.seconds_total : 0.0, procs);

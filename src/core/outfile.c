@@ -1,4 +1,5 @@
 /* Atomic outputs: temporary name + rename (see topolearn/outfile.h). */
+#define _GNU_SOURCE /* copy_file_range */
 #include "topolearn/outfile.h"
 
 #include <errno.h>
@@ -87,6 +88,47 @@ tl_status tl_outfile_commit(tl_outfile_t *o, tl_error *err) {
   }
   forget(o->tmp_path);
   o->tmp_path[0] = '\0';
+  return TL_OK;
+}
+
+tl_status tl_outfile_commit_to(tl_outfile_t *o, const char *path, tl_error *err) {
+  if (strlen(path) >= sizeof o->final_path)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: path too long", path);
+  snprintf(o->final_path, sizeof o->final_path, "%s", path);
+  return tl_outfile_commit(o, err);
+}
+
+/* copy_file_range shares or copies the blocks inside the kernel (no user-space pass
+ * over a checkpoint of gigabytes); read/write where it is not supported. */
+tl_status tl_outfile_copy_from(tl_outfile_t *o, const char *src, tl_error *err) {
+  int in = open(src, O_RDONLY), out = open(o->tmp_path, O_WRONLY | O_TRUNC);
+  int e = in < 0 || out < 0 ? errno : 0;
+  for (int fallback = 0; !e;) {
+    ssize_t k = 0;
+    if (!fallback) {
+      k = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+      if (k < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        fallback = 1;
+        continue;
+      }
+    } else {
+      char buf[1 << 16];
+      k = read(in, buf, sizeof buf);
+      for (ssize_t done = 0; k > 0 && done < k;) {
+        ssize_t w = write(out, buf + done, (size_t)(k - done));
+        if (w < 0) {
+          k = -1;
+          break;
+        }
+        done += w;
+      }
+    }
+    if (k < 0) e = errno;
+    if (k <= 0) break;
+  }
+  if (out >= 0 && close(out) != 0 && !e) e = errno;
+  if (in >= 0) close(in);
+  if (e) return tl_error_set(err, TL_ERR_IO, "%s: cannot copy %s (%s)", o->final_path, src, strerror(e));
   return TL_OK;
 }
 

@@ -10,7 +10,9 @@
 #include <math.h>
 #include <omp.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "core/blas_serial.h"
 #include "core/failure.h"
@@ -297,6 +299,12 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
   if (st) return st;
   const int rank = g ? g->rank : 0, size = g && g->size > 1 ? g->size : 1;
   const int root = rank == 0;
+  char ck_path[4096 + 16];
+  tl_dataset_checkpoint_path(out_path, ck_path, sizeof ck_path);
+  /* every rank refuses alike, before any exchange */
+  if (p->resume && size > 1)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: a checkpoint is resumed by one process (%d ranks "
+                        "here; run the same command without mpirun, or with -np 1)", ck_path, size);
   const double t_start = omp_get_wtime();
   const int L = p->fam.L, R = p->fam.r_max - p->fam.r_min + 1, C = R;
   const int has_onsite = p->fam.onsite > 0;
@@ -333,19 +341,33 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
   for (int i = 0; i < 2 && !st && root; i++)
     st = tl_ds_block_init(&q.out[i], B, L, R, p->float32, p->store_qab, has_onsite, windowed, err);
 
+  /* A resumed run continues a copy of the checkpoint in the temporary, so that the
+   * checkpoint stays intact until the output (or a newer checkpoint) replaces it. */
+  tl_ds_resume_t rs;
+  memset(&rs, 0, sizeof rs);
+  struct stat sb;
+  if (!st && root && p->resume) st = tl_ds_checkpoint_load(ck_path, p, quota, max_cand, &rs, err);
+  else if (!st && root && p->checkpoint && !p->force && stat(ck_path, &sb) == 0)
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: holds an interrupted run of %s (use --resume to "
+                      "continue it, or --force to start over)", ck_path, out_path);
   tl_outfile_t of;
   tl_ds_writer_t w;
   int file_open = 0, began = 0;
   if (!st && root && !(st = tl_outfile_begin(&of, out_path, p->force, 0, err))) began = 1;
-  if (!st && root && !(st = tl_ds_writer_open(&w, of.tmp_path, out_path, p, B, err))) file_open = 1;
+  if (!st && root && p->resume) st = tl_outfile_copy_from(&of, ck_path, err);
+  if (!st && root && !(st = p->resume ? tl_ds_writer_reopen(&w, of.tmp_path, out_path, p, err)
+                                      : tl_ds_writer_open(&w, of.tmp_path, out_path, p, B, err)))
+    file_open = 1;
   st = tl_ranks_agree(g, st, rank, err); /* all ranks start, or none */
+  q.stored = rs.rows;
+  for (int c = 0; c < C; c++) filled[c] = rs.filled[c];
 
   /* BLAS inside the solver runs single-threaded in every configuration, so a chain's
    * arithmetic is the same whatever the thread count (and a 1-thread run uses 1 core). */
   const int blas_threads = tl_blas_serial_begin();
   double t_write = 0.0;
   double chain_s = 0.0, block_write_s = 0.0; /* root: last block's costs, for its share */
-  long next = 0;
+  long next = rs.next;
   for (;;) {
     /* The root says how many candidates come next and how many it solves itself;
      * kc = 0 ends every rank's loop. */
@@ -414,39 +436,64 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
     }
     st = accept_block(&q, &cand, kc, B, p, filled, quota, &w, err);
     next += kc;
-    if (!st && progress && progress(progress_ctx, q.stored, p->n))
+    /* a cancel after the last block changes nothing: the file is complete */
+    if (!st && progress && progress(progress_ctx, q.stored, p->n) && q.stored < p->n)
       st = tl_error_set(err, TL_ERR_INTERRUPTED, "%s: generation cancelled after %ld of %ld chains",
                         out_path, q.stored, p->n);
   }
+  /* A cancelled run with checkpoints keeps every row accepted so far: all of them sit
+   * in the output blocks or are written already. */
+  int keep = root && file_open && st == TL_ERR_INTERRUPTED && p->checkpoint;
   /* Tail: the block that may still wait, then the partial one. */
-  if (!st && root && q.pending >= 0) {
+  tl_status tst = TL_OK;
+  if ((!st || keep) && root && q.pending >= 0) {
     double t0 = omp_get_wtime();
-    st = tl_ds_writer_rows(&w, &q.out[q.pending], q.pending_first, q.count[q.pending], err);
+    tst = tl_ds_writer_rows(&w, &q.out[q.pending], q.pending_first, q.count[q.pending], err);
     t_write += omp_get_wtime() - t0;
   }
-  if (!st && root && q.count[q.cur] > 0) {
+  if (!tst && (!st || keep) && root && q.count[q.cur] > 0) {
     double t0 = omp_get_wtime();
-    st = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - q.count[q.cur], q.count[q.cur], err);
+    tst = tl_ds_writer_rows(&w, &q.out[q.cur], q.stored - q.count[q.cur], q.count[q.cur], err);
     t_write += omp_get_wtime() - t0;
   }
+  if (tst) st = tst, keep = 0;
   tl_blas_serial_end(blas_threads);
 
   if (file_open) {
     tl_error cerr;
-    tl_status cst = tl_ds_writer_close(&w, &cerr);
-    if (!st && cst) {
+    tl_status cst = TL_OK;
+    if (keep) cst = tl_ds_checkpoint_mark(&w, p, q.stored, next, &cerr);
+    else if (!st && p->resume) cst = tl_ds_checkpoint_unmark(&w, p, &cerr);
+    tl_error xerr;
+    tl_status xst = tl_ds_writer_close(&w, &xerr);
+    if (!cst && xst) cst = xst, cerr = xerr;
+    if (cst && (!st || keep)) {
       st = cst;
       *err = cerr;
+      keep = 0;
     }
   }
   if (began) {
-    if (!st) st = tl_outfile_commit(&of, err);
-    else tl_outfile_abort(&of);
+    if (keep) {
+      tl_error cerr;
+      tl_status cst = tl_outfile_commit_to(&of, ck_path, &cerr);
+      if (cst) st = cst, *err = cerr, keep = 0;
+      else
+        tl_error_set(err, TL_ERR_INTERRUPTED, "%s: generation interrupted; %ld of %ld chains kept "
+                     "in %s", out_path, q.stored, p->n, ck_path);
+    } else if (!st) {
+      st = tl_outfile_commit(&of, err);
+      /* the rows of a resumed (or, with force, an abandoned) checkpoint are in out_path */
+      if (!st && (p->resume || p->checkpoint)) unlink(ck_path);
+    } else {
+      tl_outfile_abort(&of);
+    }
   }
   st = tl_ranks_agree(g, st, rank, err); /* the root's verdict (or the first failed rank's) */
   if (stats) {
     memset(stats, 0, sizeof *stats);
     stats->candidates = next;
+    stats->stored = keep ? q.stored : !st && root ? p->n : 0;
     stats->seconds_total = omp_get_wtime() - t_start;
     stats->seconds_write = t_write;
     for (int t = 0; t < nt && workers; t++) stats->seconds_compute += workers[t].cpu;

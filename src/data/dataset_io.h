@@ -50,4 +50,39 @@ tl_status tl_ds_writer_rows(tl_ds_writer_t *w, const tl_ds_block_t *b, long firs
 /* Closes the file; reports a failed flush (disk full). */
 tl_status tl_ds_writer_close(tl_ds_writer_t *w, tl_error *err);
 
+/* ---- checkpoints (docs/FORMAT.md "Checkpoints") ------------------------------------ */
+
+/* A checkpoint is a data-set file whose kind is TL_DS_CHECKPOINT_KIND, so that no reader
+ * takes it for data; tl_dataset_open validates it like a data set with this flag. */
+#define TL_DS_CHECKPOINT_KIND "dataset_checkpoint"
+#define TL_DS_OPEN_CHECKPOINT 0x100
+hid_t tl_ds_file(const tl_dataset_t *ds);
+
+/* Reopens file_path (a copy of a checkpoint written for p) to continue writing rows. */
+tl_status tl_ds_writer_reopen(tl_ds_writer_t *w, const char *file_path, const char *path,
+                              const tl_dataset_params_t *p, tl_error *err);
+/* Turns the open file into a checkpoint: rows [0, rows) final, candidates from next on
+ * still to examine, p described canonically (tl_ds_params_describe). */
+tl_status tl_ds_checkpoint_mark(tl_ds_writer_t *w, const tl_dataset_params_t *p, long rows,
+                                long next, tl_error *err);
+/* Turns a finished continuation of a checkpoint back into a data set: kind, no
+ * checkpoint attributes, this run's command and time. */
+tl_status tl_ds_checkpoint_unmark(tl_ds_writer_t *w, const tl_dataset_params_t *p,
+                                  tl_error *err);
+
+/* Everything in p that determines the stored data and layout, as "key=value" words in a
+ * fixed order (doubles in their shortest exact form); not threads, force, command. */
+void tl_ds_params_describe(const tl_dataset_params_t *p, char *buf, size_t cap);
+
+/* The state after a checkpoint's rows: stored rows, next candidate, rows per class. */
+typedef struct {
+  long rows, next;
+  long filled[TL_NRANGE];
+} tl_ds_resume_t;
+/* Validates the checkpoint ck_path against p (one line naming the first parameter
+ * that differs) and recovers the state; quota per class and max_cand as in the run. */
+tl_status tl_ds_checkpoint_load(const char *ck_path, const tl_dataset_params_t *p,
+                                const long *quota, long max_cand, tl_ds_resume_t *r,
+                                tl_error *err);
+
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/h5.h"
-#include "data/dataset_format.h"
+#include "data/dataset_io.h"
 
 struct tl_dataset {
   hid_t file;
@@ -114,7 +114,7 @@ static tl_status read_method(tl_dataset_t *ds, tl_error *err) {
   return TL_OK;
 }
 
-static tl_status read_meta(tl_dataset_t *ds, tl_error *err) {
+static tl_status read_meta(tl_dataset_t *ds, const char *want_kind, tl_error *err) {
   const char *p = ds->path;
   hid_t fl = ds->file;
   tl_dataset_meta_t *m = &ds->meta;
@@ -124,9 +124,11 @@ static tl_status read_meta(tl_dataset_t *ds, tl_error *err) {
                         "written by another program?)", p);
   tl_status st = tl_h5_attr_string(fl, p, "/", "kind", kind, sizeof kind, err);
   if (st) return st;
-  if (strcmp(kind, "dataset"))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: is a topolearn '%s' file, not a data set "
-                        "(expected kind 'dataset')", p, kind);
+  if (strcmp(kind, want_kind))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: is a topolearn '%s' file, not a %s "
+                        "(expected kind '%s')", p, kind,
+                        strcmp(want_kind, "dataset") ? "generation checkpoint" : "data set",
+                        want_kind);
   long v, L, rmin, rmax, n, seed, bal;
   if ((st = tl_h5_attr_int(fl, p, "/", "format_version", &v, err))) return st;
   if (v != TL_DATASET_FORMAT_VERSION)
@@ -312,7 +314,7 @@ tl_status tl_dataset_open(tl_dataset_t **out, const char *path, int flags, tl_er
   for (int f = 0; f < TL_FIELD_COUNT; f++) ds->d[f] = H5I_INVALID_HID;
   snprintf(ds->path, sizeof ds->path, "%s", path);
   tl_status st = tl_h5_open_read(path, &ds->file, err);
-  if (!st) st = read_meta(ds, err);
+  if (!st) st = read_meta(ds, flags & TL_DS_OPEN_CHECKPOINT ? TL_DS_CHECKPOINT_KIND : "dataset", err);
   if (!st) st = open_fields(ds, err);
   if (!st && (flags & TL_DATASET_VERIFY)) st = verify_all(ds, err);
   if (st) {
@@ -390,3 +392,5 @@ tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_err
   H5Fclose(f);
   return st;
 }
+
+hid_t tl_ds_file(const tl_dataset_t *ds) { return ds->file; }

@@ -44,15 +44,19 @@ size_t tl_ds_block_row_bytes(const tl_ds_block_t *b) {
   return s;
 }
 
+static void utc_now(char *created, size_t cap) {
+  time_t now = time(NULL);
+  struct tm tmv;
+  gmtime_r(&now, &tmv);
+  strftime(created, cap, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+}
+
 static tl_status write_attrs(hid_t root, const char *path, const tl_dataset_params_t *p,
                              int windowed, tl_error *err) {
   const tl_family_t *fam = &p->fam;
   const int R = fam->r_max - fam->r_min + 1;
   char created[64];
-  time_t now = time(NULL);
-  struct tm tmv;
-  gmtime_r(&now, &tmv);
-  strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+  utc_now(created, sizeof created);
   tl_status st;
 #define TRY(x) if ((st = (x))) return st
   TRY(tl_h5_write_attr_string(root, path, "/", "kind", "dataset", err));
@@ -157,5 +161,59 @@ tl_status tl_ds_writer_close(tl_ds_writer_t *w, tl_error *err) {
     w->file = H5I_INVALID_HID;
   }
   if (rc < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot finish the HDF5 file (disk full?)", w->path);
+  return TL_OK;
+}
+
+tl_status tl_ds_writer_reopen(tl_ds_writer_t *w, const char *file_path, const char *path,
+                              const tl_dataset_params_t *p, tl_error *err) {
+  tl_h5_quiet();
+  memset(w, 0, sizeof *w);
+  for (int f = 0; f < TL_FIELD_COUNT; f++) w->d[f] = H5I_INVALID_HID;
+  w->path = path;
+  w->float32 = p->float32;
+  w->file = H5Fopen(file_path, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (w->file < 0)
+    return tl_error_set(err, TL_ERR_IO, "%s: cannot reopen the copy of its checkpoint", path);
+  const int windowed = tl_dataset_params_windowed(p), has_onsite = p->fam.onsite > 0;
+  for (int f = 0; f < TL_FIELD_COUNT; f++) {
+    if (!tl_ds_field_present((tl_field)f, p->store_qab, has_onsite, windowed)) continue;
+    w->d[f] = H5Dopen2(w->file, tl_field_name((tl_field)f), H5P_DEFAULT);
+    if (w->d[f] < 0) {
+      tl_error scratch;
+      tl_ds_writer_close(w, &scratch);
+      return tl_error_set(err, TL_ERR_INPUT, "%s: its checkpoint has no dataset '%s'", path,
+                          tl_field_name((tl_field)f));
+    }
+  }
+  return TL_OK;
+}
+
+tl_status tl_ds_checkpoint_mark(tl_ds_writer_t *w, const tl_dataset_params_t *p, long rows,
+                                long next, tl_error *err) {
+  char desc[8192];
+  tl_ds_params_describe(p, desc, sizeof desc);
+  tl_status st;
+  if ((st = tl_h5_write_attr_string(w->file, w->path, "/", "kind", TL_DS_CHECKPOINT_KIND, err)) ||
+      (st = tl_h5_write_attr_int(w->file, w->path, "/", "checkpoint_rows", rows, err)) ||
+      (st = tl_h5_write_attr_int(w->file, w->path, "/", "checkpoint_next", next, err)) ||
+      (st = tl_h5_write_attr_string(w->file, w->path, "/", "checkpoint_params", desc, err)))
+    return st;
+  return TL_OK;
+}
+
+tl_status tl_ds_checkpoint_unmark(tl_ds_writer_t *w, const tl_dataset_params_t *p,
+                                  tl_error *err) {
+  static const char *const names[] = {"checkpoint_rows", "checkpoint_next", "checkpoint_params"};
+  for (int i = 0; i < 3; i++)
+    if (tl_h5_has_attr(w->file, "/", names[i]) && H5Adelete(w->file, names[i]) < 0)
+      return tl_error_set(err, TL_ERR_IO, "%s: cannot remove attribute '%s'", w->path, names[i]);
+  char created[64];
+  utc_now(created, sizeof created);
+  tl_status st;
+  if ((st = tl_h5_write_attr_string(w->file, w->path, "/", "kind", "dataset", err)) ||
+      (st = tl_h5_write_attr_string(w->file, w->path, "/", "command", p->command ? p->command : "",
+                                    err)) ||
+      (st = tl_h5_write_attr_string(w->file, w->path, "/", "created", created, err)))
+    return st;
   return TL_OK;
 }

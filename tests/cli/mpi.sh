@@ -56,8 +56,27 @@ for _ in $(seq 50); do compgen -G "$TMP/killed.h5.tmp-*" >/dev/null && break; sl
 sleep 0.5
 kill -TERM "$pid"
 wait "$pid" && fail "killed mpirun generate exited 0"
-expect_absent "$TMP/killed.h5"
+expect_absent "$TMP/killed.h5" "$TMP/killed.h5.partial" # checkpoints: one process only
 [ "$(grep -c 'interrupted' "$TMP/err")" -le 1 ] || fail "every rank announced the interruption: $(cat "$TMP/err")"
+# --resume on several ranks: refused in one line (rank 0's), the checkpoint untouched
+"$TL_BIN" generate --n 3000 --L 64 --quiet --out "$TMP/r.h5" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do compgen -G "$TMP/r.h5.tmp-*" >/dev/null && break; sleep 0.02; done
+kill -TERM "$pid"
+wait "$pid"
+if [ -e "$TMP/r.h5.partial" ]; then
+  cp "$TMP/r.h5.partial" "$TMP/r.keep"
+  checks=$((checks + 1))
+  $MPI "$TL_BIN" generate --n 3000 --L 64 --quiet --out "$TMP/r.h5" --resume >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  [ "$rc" = 2 ] || fail "--resume under mpirun -np 2: exit $rc, expected 2"
+  [ "$(grep -c '^topolearn generate:' "$TMP/err")" = 1 ] &&
+    grep -q "resumed by one process" "$TMP/err" || fail "expected one 'one process' line: $(cat "$TMP/err")"
+  cmp -s "$TMP/r.h5.partial" "$TMP/r.keep" || fail "the checkpoint was changed"
+  expect_absent "$TMP/r.h5"
+else
+  fail "a one-process generate interrupted after it started kept no checkpoint"
+fi
 
 # ---- commands without a multi-rank design run once, on rank 0, with a note ----
 checks=$((checks + 1))

@@ -6,7 +6,9 @@
  * model): delete an attribute or dataset, retype an attribute (int, double, string,
  * array) with values from the input, replace a dataset with another shape and type
  * filled with input bytes (NaN and inf included). The readers must then succeed or
- * fail with one line — never crash, leak or read out of bounds. */
+ * fail with one line — never crash, leak or read out of bounds. The third template is a
+ * generation checkpoint (an interrupted run's OUT.partial), which --resume reads and
+ * continues. */
 #include <hdf5.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,9 +33,9 @@ static unsigned take(input_t *in, unsigned mod) {
   return v % mod;
 }
 
-static char tmpl_data[64], tmpl_model[64], work[64];
-static unsigned char *tmpl_bytes[2];
-static size_t tmpl_len[2];
+static char tmpl_data[64], tmpl_model[64], tmpl_ck[80], work[64], resumed[64];
+static unsigned char *tmpl_bytes[3];
+static size_t tmpl_len[3];
 
 static unsigned char *slurp(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
@@ -45,6 +47,23 @@ static unsigned char *slurp(const char *path, size_t *len) {
   if (fread(b, 1, *len, fp) != *len) abort();
   fclose(fp);
   return b;
+}
+
+/* The checkpoint template's run: two blocks at L = 4 (4096 chains each), cancelled after
+ * the first, so the checkpoint holds 4096 rows and resuming solves one more chain. */
+static void checkpoint_params(tl_dataset_params_t *p) {
+  tl_dataset_params_default(p);
+  p->fam.L = 4;
+  p->n = 4097;
+  p->store_qab = 0;
+  p->float32 = 1;
+  p->threads = 1;
+  p->checkpoint = 1;
+}
+
+static int cancel_at_once(void *ctx, long done, long total) {
+  (void)ctx, (void)done, (void)total;
+  return 1;
 }
 
 static void make_templates(void) {
@@ -68,10 +87,17 @@ static void make_templates(void) {
   tl_model_t *m;
   if (tl_model_new(&m, &hp, 4, 0, 1, &rng, &err) || tl_model_save(m, tmpl_model, 1, NULL, &err)) abort();
   tl_model_free(m);
+  snprintf(resumed, sizeof resumed, "/tmp/tl-fuzz-resumed-%d.h5", (int)getpid());
+  tl_dataset_checkpoint_path(resumed, tmpl_ck, sizeof tmpl_ck);
+  checkpoint_params(&p);
+  p.force = 1;
+  if (tl_dataset_generate(&p, resumed, cancel_at_once, NULL, NULL, &err) != TL_ERR_INTERRUPTED) abort();
   tmpl_bytes[0] = slurp(tmpl_data, &tmpl_len[0]);
   tmpl_bytes[1] = slurp(tmpl_model, &tmpl_len[1]);
+  tmpl_bytes[2] = slurp(tmpl_ck, &tmpl_len[2]);
   unlink(tmpl_data);
   unlink(tmpl_model);
+  unlink(tmpl_ck);
 }
 
 /* Names of every dataset in the file, for picking a target. */
@@ -165,11 +191,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     make_templates();
   }
   input_t in = {data, size};
-  const unsigned which = take(&in, 2);
-  FILE *fp = fopen(work, "wb");
+  const unsigned which = take(&in, 3);
+  FILE *fp = fopen(which == 2 ? tmpl_ck : work, "wb");
   fwrite(tmpl_bytes[which], 1, tmpl_len[which], fp);
   fclose(fp);
-  hid_t f = H5Fopen(work, H5F_ACC_RDWR, H5P_DEFAULT);
+  hid_t f = H5Fopen(which == 2 ? tmpl_ck : work, H5F_ACC_RDWR, H5P_DEFAULT);
   if (f < 0) abort();
   for (unsigned k = 1 + take(&in, 3); k > 0; k--) edit(f, &in);
   H5Fclose(f);
@@ -184,11 +210,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     st = tl_dataset_info(work, info, &err);
     check(st, &err);
     free(info);
-  } else {
+  } else if (which == 1) {
     tl_model_t *m = NULL;
     st = tl_model_load(&m, work, NULL, &err);
     check(st, &err);
     tl_model_free(m);
+  } else { /* resume the edited checkpoint: finish it or refuse it in one line */
+    tl_dataset_params_t p;
+    checkpoint_params(&p);
+    p.resume = 1;
+    st = tl_dataset_generate(&p, resumed, NULL, NULL, NULL, &err);
+    check(st, &err);
+    unlink(resumed);
+    unlink(tmpl_ck);
+    return 0;
   }
   tl_chain_t *c = NULL;
   st = tl_hopfile_read_h5(work, 0, TL_OBC, &c, &err);
