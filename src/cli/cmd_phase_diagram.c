@@ -2,6 +2,8 @@
 #include <math.h>
 #include <omp.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/progress.h"
@@ -21,13 +23,29 @@ static void usage(FILE *out) {
           "  --threads T         OpenMP threads (default: all cores)\n"
           "  --method M          full|window|auto (auto: windowed RSWN from L = %d)\n"
           "  --out PREFIX        output prefix (default phase-diagram)\n"
-          "  --force             overwrite existing outputs\n"
+          "  --force             overwrite existing outputs (and start over from an\n"
+          "                      interrupted run's PREFIX.partial.h5)\n"
+          "  --resume            continue the interrupted run kept in PREFIX.partial.h5: the\n"
+          "                      same command plus --resume (any --threads); the CSV equals an\n"
+          "                      uninterrupted run's. The first SIGINT/SIGTERM stops after the\n"
+          "                      realisations under way and keeps the finished ones there\n"
           "  --quiet             no progress bar (it is shown only on a terminal anyway)\n"
           "chain flags (v is fixed by --v in the wD grid; other ranges via --hop):\n" TL_CLI_FAMILY_HELP,
           TL_WINDOW_AUTO_MIN_L, 64);
 }
 
 static int fail(tl_error *err) { return tl_cli_fail("phase-diagram", err); }
+
+/* The bar, and the poll of the interruption flag after each realisation. */
+static int on_progress(void *ctx, long done, long total) {
+  tl_progress_update(ctx, done, total);
+  return tl_cli_interrupted();
+}
+
+static int exists(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0;
+}
 
 int tl_cmd_phase_diagram(int argc, char **argv) {
   tl_error err = {0};
@@ -39,7 +57,7 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   double D_lo = 0, D_hi = 4, v_lo = 0, v_hi = 2, w_lo = 0, w_hi = 2;
   long nx = 41, ny = 41, samples = 20, threads = 0;
   const char *prefix = "phase-diagram";
-  int force = 0, quiet = 0;
+  int force = 0, quiet = 0, resume = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
@@ -87,6 +105,8 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
       }
     } else if (!strcmp(a, "--force")) {
       force = 1;
+    } else if (!strcmp(a, "--resume")) {
+      resume = 1;
     } else {
       tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn phase-diagram --help)", a);
       return fail(&err);
@@ -105,13 +125,14 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
     p.x_lo = w_lo, p.x_hi = w_hi, p.y_lo = D_lo, p.y_hi = D_hi;
   }
   if (tl_phase_params_validate(&p, &err)) return fail(&err);
-  char csv[4096], png[4096];
-  if (strlen(prefix) + 5 >= sizeof csv) {
+  char csv[4096], png[4096], ck[4096];
+  if (strlen(prefix) + 12 >= sizeof csv) {
     tl_error_set(&err, TL_ERR_INPUT, "--out: prefix too long");
     return fail(&err);
   }
   snprintf(csv, sizeof csv, "%s.csv", prefix);
   snprintf(png, sizeof png, "%s.png", prefix);
+  tl_phase_checkpoint_path(prefix, ck, sizeof ck);
   if (!force) {
     FILE *fp = fopen(csv, "r");
     if (!fp) fp = fopen(png, "r");
@@ -121,19 +142,51 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
       return fail(&err);
     }
   }
-  if (tl_outfile_make_parents(csv, &err)) return fail(&err);
-  if (threads > 0) omp_set_num_threads((int)threads);
-
-  tl_phase_point_t *pts = tl_malloc((size_t)p.nx * p.ny * sizeof *pts);
-  if (!pts) {
-    tl_error_set(&err, TL_ERR_NOMEM, "out of memory for %ld grid points", nx * ny);
+  /* The realisations finished so far: a resumed run's from its checkpoint (refused in
+   * one line when it is not this command's), none for a fresh run. */
+  tl_phase_state_t *state = NULL;
+  if (resume) {
+    if (tl_phase_checkpoint_load(ck, &p, &state, &err)) return fail(&err);
+  } else if (!force && exists(ck)) {
+    tl_error_set(&err, TL_ERR_INPUT, "%s: holds an interrupted run of %s (use --resume to "
+                 "continue it, or --force to start over)", ck, prefix);
+    return fail(&err);
+  } else if (tl_phase_state_new(&state, &p, &err)) {
     return fail(&err);
   }
+  const long kept = state->done_count;
+  tl_phase_point_t *pts = tl_malloc((size_t)p.nx * p.ny * sizeof *pts);
+  tl_status st = pts ? tl_outfile_make_parents(csv, &err)
+                     : tl_error_set(&err, TL_ERR_NOMEM, "out of memory for %ld grid points", nx * ny);
+  if (st) {
+    tl_phase_state_free(state);
+    tl_free(pts);
+    return fail(&err);
+  }
+  if (threads > 0) omp_set_num_threads((int)threads);
+
+  /* The first signal stops after the realisations under way, the second exits at once. */
+  tl_cli_catch_interrupts();
   tl_progress_t bar;
   tl_progress_init(&bar, "chains", quiet);
-  tl_status st = tl_phase_diagram(&p, pts, tl_progress_update, &bar, &err);
+  bar.base = kept;
+  st = tl_phase_diagram_continue(&p, state, pts, on_progress, &bar, &err);
   tl_progress_done(&bar);
+  if (st == TL_ERR_INTERRUPTED) {
+    /* an earlier checkpoint is replaced only by a complete new one */
+    st = tl_phase_checkpoint_save(ck, &p, state, &err);
+    if (!st)
+      fprintf(stderr, "topolearn phase-diagram: interrupted; %ld of %ld realisations kept in %s "
+              "(run the same command with --resume to finish)\n", state->done_count,
+              state->total, ck);
+    tl_phase_state_free(state);
+    tl_free(pts);
+    return st ? fail(&err) : tl_status_exit_code(TL_ERR_INTERRUPTED);
+  }
+  tl_phase_state_free(state);
   if (!st) st = tl_phase_write_csv(csv, &p, pts, force, &err);
+  /* the CSV holds the checkpoint's realisations now (or, with --force, replaced them) */
+  if (!st && (resume || force)) unlink(ck);
   /* Colour range on whole windings, so the diverging palette's white sits halfway. */
   double zlo = 0, zhi = 1;
   for (long k = 0; !st && k < nx * ny; k++) {
@@ -142,8 +195,8 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   }
   tl_free(pts);
   if (st) return fail(&err);
-  printf("wrote %s (%d x %d points, L = %d%s)\n", csv, p.nx, p.ny, p.base.L,
-         p.mode == TL_PHASE_WD ? ", disorder-averaged" : "");
+  printf("wrote %s (%d x %d points, L = %d%s%s)\n", csv, p.nx, p.ny, p.base.L,
+         p.mode == TL_PHASE_WD ? ", disorder-averaged" : "", resume ? ", resumed" : "");
   char title[256];
   snprintf(title, sizeof title, "Real-space winding number W, L = %d%s", p.base.L,
            p.base.boundary == TL_PBC ? " (PBC)" : "");

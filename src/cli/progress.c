@@ -15,6 +15,7 @@ void tl_progress_init(tl_progress_t *p, const char *what, int quiet) {
   p->enabled = !quiet && isatty(fileno(stderr));
   p->t0 = p->last = tl_progress_now();
   p->what = what;
+  p->base = 0;
 }
 
 int tl_progress_update(void *ctx, long done, long total) {
@@ -28,7 +29,7 @@ int tl_progress_update(void *ctx, long done, long total) {
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = '\0';
-  double el = now - p->t0, rate = el > 0 ? (double)done / el : 0.0;
+  double el = now - p->t0, rate = el > 0 ? (double)(done - p->base) / el : 0.0;
   double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
   fprintf(stderr, "\r[%s] %3d%% %ld/%ld %s  %.0f/s  ETA %.0fs   ", bar,
           total > 0 ? (int)(100.0 * (double)done / (double)total) : 100, done, total, p->what,

@@ -7,6 +7,7 @@ typedef struct {
   double t0;     /* start, seconds */
   double last;   /* last redraw, seconds */
   const char *what;
+  long base;     /* units done before this run (a resume's kept ones): not in the rate */
 } tl_progress_t;
 
 void tl_progress_init(tl_progress_t *p, const char *what, int quiet);

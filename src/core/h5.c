@@ -284,6 +284,64 @@ tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int r
   return TL_OK;
 }
 
+tl_status tl_h5_write_vector(hid_t loc, const char *path, const char *name, hid_t ftype,
+                             hid_t mt, hsize_t n, const void *data, tl_error *err) {
+  hid_t sp = H5Screate_simple(1, &n, NULL);
+  hid_t d = sp >= 0 ? H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  herr_t rc = d >= 0 && n ? H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : d >= 0 ? 0 : -1;
+  if (d >= 0) H5Dclose(d);
+  if (sp >= 0) H5Sclose(sp);
+  if (rc < 0) return tl_error_set(err, TL_ERR_IO, "%s: cannot write dataset '%s' (disk full?)", path, name);
+  return TL_OK;
+}
+
+/* "float64", "uint8", "string", ... for messages. */
+static void type_name(hid_t t, char *buf, size_t cap) {
+  const H5T_class_t c = H5Tget_class(t);
+  const size_t bits = 8 * H5Tget_size(t);
+  if (c == H5T_FLOAT) snprintf(buf, cap, "float%zu", bits);
+  else if (c == H5T_INTEGER) snprintf(buf, cap, "%sint%zu", H5Tget_sign(t) == H5T_SGN_NONE ? "u" : "", bits);
+  else if (c == H5T_STRING) snprintf(buf, cap, "string");
+  else snprintf(buf, cap, "type class %d", (int)c);
+}
+
+tl_status tl_h5_read_vector(hid_t loc, const char *path, const char *name, hid_t mt, hsize_t n,
+                            void *out, tl_error *err) {
+  int r;
+  hsize_t got[8];
+  tl_status st = tl_h5_dims(loc, path, name, &r, got, err);
+  if (st) return st;
+  if (r != 1 || got[0] != n) {
+    char have[64] = "";
+    for (int i = 0; i < r; i++)
+      snprintf(have + strlen(have), sizeof have - strlen(have), "%s%llu", i ? " x " : "",
+               (unsigned long long)got[i]);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' has shape %s (expected %llu)", path,
+                        name, r ? have : "scalar", (unsigned long long)n);
+  }
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  hid_t ft = d >= 0 ? H5Dget_type(d) : -1;
+  if (ft < 0) {
+    if (d >= 0) H5Dclose(d);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open dataset '%s'", path, name);
+  }
+  int same = H5Tget_class(ft) == H5Tget_class(mt) && H5Tget_size(ft) == H5Tget_size(mt);
+  if (same && H5Tget_class(mt) == H5T_INTEGER) same = H5Tget_sign(ft) == H5Tget_sign(mt);
+  char have[32], want[32];
+  type_name(ft, have, sizeof have);
+  type_name(mt, want, sizeof want);
+  H5Tclose(ft);
+  herr_t rc = same && n ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) : 0;
+  H5Dclose(d);
+  if (!same)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' is %s (expected %s)", path, name,
+                        have, want);
+  if (rc < 0)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: cannot read dataset '%s' (truncated or corrupt?)",
+                        path, name);
+  return TL_OK;
+}
+
 tl_status tl_h5_attr_doubles(hid_t file, const char *path, const char *obj, const char *name,
                              double *out, size_t n, tl_error *err) {
   return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, n, out, err);

@@ -64,6 +64,14 @@ tl_status tl_h5_write_floats(hid_t loc, const char *path, const char *name, int 
 tl_status tl_h5_read_floats(hid_t loc, const char *path, const char *name, int rank,
                             const hsize_t *dims, float *out, tl_error *err);
 
+/* 1-D dataset of n values, stored as ftype, from memory of type mt (contiguous). */
+tl_status tl_h5_write_vector(hid_t loc, const char *path, const char *name, hid_t ftype,
+                             hid_t mt, hsize_t n, const void *data, tl_error *err);
+/* Reads a 1-D dataset of exactly n values whose stored type has mt's class, size and
+ * sign (only the byte order may differ), so nothing is rounded or clipped on the way:
+ * one line naming the dataset and both shapes or types otherwise. */
+tl_status tl_h5_read_vector(hid_t loc, const char *path, const char *name, hid_t mt, hsize_t n,
+                            void *out, tl_error *err);
 
 /* ---- data-set writer and reader ---- */
 

@@ -4,48 +4,17 @@
  * resume with other ones is refused instead of splicing two different data sets. The
  * state after the rows is recovered from the file: per-class counts from `label`, the
  * next candidate from `checkpoint_next` (checked against the stored `candidate`). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/h5.h"
+#include "core/params_text.h"
 #include "data/dataset_io.h"
 
 void tl_dataset_checkpoint_path(const char *out_path, char *buf, size_t cap) {
   snprintf(buf, cap, "%s.partial", out_path);
-}
-
-/* Appends printf output to buf at *len (silently truncated at cap). */
-static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...) {
-  if (*len >= cap) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(buf + *len, cap - *len, fmt, ap);
-  va_end(ap);
-  if (k > 0) *len += (size_t)k;
-}
-
-/* The shortest %g form that reads back as exactly x: equal strings <=> equal bits
- * (NaN cannot occur: parameters are validated finite). */
-static void exact(char *out, size_t cap, double x) {
-  for (int digits = 15; digits <= 17; digits++) {
-    snprintf(out, cap, "%.*g", digits, x);
-    if (strtod(out, NULL) == x) return;
-  }
-}
-
-static void put_doubles(char *buf, size_t cap, size_t *len, const char *key, const double *v,
-                        int n) {
-  put(buf, cap, len, " %s=", key);
-  for (int k = 0; k < n; k++) {
-    char x[32];
-    exact(x, sizeof x, v[k]);
-    put(buf, cap, len, "%s%s", k ? "," : "", x);
-  }
 }
 
 void tl_ds_params_describe(const tl_dataset_params_t *p, char *buf, size_t cap) {
@@ -54,53 +23,28 @@ void tl_ds_params_describe(const tl_dataset_params_t *p, char *buf, size_t cap) 
   char x[32];
   size_t len = 0;
   buf[0] = '\0';
-  put(buf, cap, &len, "n=%ld L=%d ranges=%d..%d boundary=%s", p->n, f->L, f->r_min, f->r_max,
-      f->boundary == TL_PBC ? "pbc" : "obc");
-  put_doubles(buf, cap, &len, "hop_lo", p->t_lo, R);
-  put_doubles(buf, cap, &len, "hop_hi", p->t_hi, R);
-  put_doubles(buf, cap, &len, "disorder", f->disorder, R);
-  put_doubles(buf, cap, &len, "onsite", &f->onsite, 1);
-  put(buf, cap, &len, " seed=%llu", (unsigned long long)p->seed);
-  put_doubles(buf, cap, &len, "bulk_fraction", &p->rswn.bulk_fraction, 1);
-  put_doubles(buf, cap, &len, "delta", &p->rswn.delta, 1);
-  put(buf, cap, &len, " balanced=%d", p->balanced ? 1 : 0);
+  tl_text_put(buf, cap, &len, "n=%ld L=%d ranges=%d..%d boundary=%s", p->n, f->L, f->r_min,
+              f->r_max, f->boundary == TL_PBC ? "pbc" : "obc");
+  tl_text_doubles(buf, cap, &len, "hop_lo", p->t_lo, R);
+  tl_text_doubles(buf, cap, &len, "hop_hi", p->t_hi, R);
+  tl_text_doubles(buf, cap, &len, "disorder", f->disorder, R);
+  tl_text_doubles(buf, cap, &len, "onsite", &f->onsite, 1);
+  tl_text_put(buf, cap, &len, " seed=%llu", (unsigned long long)p->seed);
+  tl_text_doubles(buf, cap, &len, "bulk_fraction", &p->rswn.bulk_fraction, 1);
+  tl_text_doubles(buf, cap, &len, "delta", &p->rswn.delta, 1);
+  tl_text_put(buf, cap, &len, " balanced=%d", p->balanced ? 1 : 0);
   if (p->balanced) /* where a run that cannot fill its classes gives up */
-    put(buf, cap, &len, " max_candidates=%ld",
-        p->max_candidates > 0 ? p->max_candidates : 20 * p->n + 1000);
-  put(buf, cap, &len, " method=%s", windowed ? "window" : "full");
+    tl_text_put(buf, cap, &len, " max_candidates=%ld",
+                p->max_candidates > 0 ? p->max_candidates : 20 * p->n + 1000);
+  tl_text_put(buf, cap, &len, " method=%s", windowed ? "window" : "full");
   if (windowed) {
-    exact(x, sizeof x, p->window.tol);
-    put(buf, cap, &len, " block=%d buffer=%d buffer_limit=%d tol=%s", p->window.block,
-        p->window.buffer0, p->window.buffer_limit, x);
+    tl_text_exact(x, sizeof x, p->window.tol);
+    tl_text_put(buf, cap, &len, " block=%d buffer=%d buffer_limit=%d tol=%s", p->window.block,
+                p->window.buffer0, p->window.buffer_limit, x);
   } else { /* no effect in long-chain mode, which stores no spectrum */
-    put(buf, cap, &len, " qab=%d float32=%d", p->store_qab ? 1 : 0, p->float32 ? 1 : 0);
+    tl_text_put(buf, cap, &len, " qab=%d float32=%d", p->store_qab ? 1 : 0, p->float32 ? 1 : 0);
   }
-  put(buf, cap, &len, " compress=%d", p->compress);
-}
-
-/* The first word "key=value" of want that have lacks or holds with another value. */
-static int first_difference(const char *have, const char *want, char *h_word, char *w_word,
-                            size_t cap) {
-  for (const char *w = want; *w;) {
-    while (*w == ' ') w++;
-    size_t wl = strcspn(w, " "), kl = strcspn(w, "=");
-    if (!wl) break;
-    snprintf(w_word, cap, "%.*s", (int)wl, w);
-    snprintf(h_word, cap, "no %.*s", (int)kl, w);
-    for (const char *h = have; *h;) {
-      while (*h == ' ') h++;
-      size_t hl = strcspn(h, " ");
-      if (!hl) break;
-      if (hl > kl && !strncmp(h, w, kl + 1)) {
-        snprintf(h_word, cap, "%.*s", (int)hl, h);
-        break;
-      }
-      h += hl;
-    }
-    if (strcmp(h_word, w_word)) return 1;
-    w += wl;
-  }
-  return 0;
+  tl_text_put(buf, cap, &len, " compress=%d", p->compress);
 }
 
 static tl_status check_state(tl_dataset_t *ds, const char *ck, const tl_dataset_params_t *p,
@@ -150,13 +94,7 @@ tl_status tl_ds_checkpoint_load(const char *ck, const tl_dataset_params_t *p, co
       !(st = tl_h5_attr_int(fl, ck, "/", "checkpoint_next", &r->next, err)))
     st = tl_h5_attr_string(fl, ck, "/", "checkpoint_params", have, sizeof have, err);
   tl_ds_params_describe(p, want, sizeof want);
-  char hw[512], ww[512];
-  if (!st && strcmp(have, want)) {
-    /* a word of this command's, else one only the checkpoint has */
-    if (!first_difference(have, want, hw, ww, sizeof hw)) first_difference(want, have, ww, hw, sizeof hw);
-    st = tl_error_set(err, TL_ERR_INPUT, "%s: checkpoint of other parameters: %s there, %s in this "
-                      "command (--resume continues the interrupted command unchanged)", ck, hw, ww);
-  }
+  if (!st) st = tl_text_params_match(ck, have, want, err);
   if (!st) st = check_state(ds, ck, p, quota, max_cand, r, err);
   tl_dataset_close(ds);
   return st;

@@ -8,8 +8,10 @@
  * filled with input bytes (NaN and inf included). The readers must then succeed or
  * fail with one line — never crash, leak or read out of bounds. The third template is a
  * generation checkpoint (an interrupted run's OUT.partial), which --resume reads and
- * continues. */
+ * continues; the fourth a phase-diagram checkpoint (PREFIX.partial.h5), loaded and, when
+ * accepted, finished. */
 #include <hdf5.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +35,9 @@ static unsigned take(input_t *in, unsigned mod) {
   return v % mod;
 }
 
-static char tmpl_data[64], tmpl_model[64], tmpl_ck[80], work[64], resumed[64];
-static unsigned char *tmpl_bytes[3];
-static size_t tmpl_len[3];
+static char tmpl_data[64], tmpl_model[64], tmpl_ck[80], tmpl_phase[80], work[64], resumed[64];
+static unsigned char *tmpl_bytes[4];
+static size_t tmpl_len[4];
 
 static unsigned char *slurp(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
@@ -66,6 +68,22 @@ static int cancel_at_once(void *ctx, long done, long total) {
   return 1;
 }
 
+/* The phase template's run: a disordered 2 x 2 (w, D) grid of 3 realisations per point
+ * at L = 8, cancelled after 5 of its 12 realisations. */
+static void phase_params(tl_phase_params_t *p) {
+  tl_phase_params_default(p);
+  tl_family_ssh(&p->base, 8, 1.0, 1.0);
+  p->mode = TL_PHASE_WD;
+  p->x_lo = 0.5, p->x_hi = 1.5, p->y_lo = 0.5, p->y_hi = 2;
+  p->nx = p->ny = 2;
+  p->samples = 3;
+}
+
+static int cancel_at_five(void *ctx, long done, long total) {
+  (void)ctx, (void)total;
+  return done >= 5;
+}
+
 static void make_templates(void) {
   tl_error err = {0};
   snprintf(tmpl_data, sizeof tmpl_data, "/tmp/tl-fuzz-data-%d.h5", (int)getpid());
@@ -92,12 +110,26 @@ static void make_templates(void) {
   checkpoint_params(&p);
   p.force = 1;
   if (tl_dataset_generate(&p, resumed, cancel_at_once, NULL, NULL, &err) != TL_ERR_INTERRUPTED) abort();
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "/tmp/tl-fuzz-phase-%d", (int)getpid());
+  tl_phase_checkpoint_path(prefix, tmpl_phase, sizeof tmpl_phase);
+  tl_phase_params_t pp;
+  phase_params(&pp);
+  tl_phase_state_t *ps;
+  tl_phase_point_t pts[4];
+  if (tl_phase_state_new(&ps, &pp, &err) ||
+      tl_phase_diagram_continue(&pp, ps, pts, cancel_at_five, NULL, &err) != TL_ERR_INTERRUPTED ||
+      tl_phase_checkpoint_save(tmpl_phase, &pp, ps, &err))
+    abort();
+  tl_phase_state_free(ps);
   tmpl_bytes[0] = slurp(tmpl_data, &tmpl_len[0]);
   tmpl_bytes[1] = slurp(tmpl_model, &tmpl_len[1]);
   tmpl_bytes[2] = slurp(tmpl_ck, &tmpl_len[2]);
+  tmpl_bytes[3] = slurp(tmpl_phase, &tmpl_len[3]);
   unlink(tmpl_data);
   unlink(tmpl_model);
   unlink(tmpl_ck);
+  unlink(tmpl_phase);
 }
 
 /* Names of every dataset in the file, for picking a target. */
@@ -188,14 +220,16 @@ static void check(tl_status st, const tl_error *err) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!tmpl_bytes[0]) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    omp_set_num_threads(1); /* the same realisations finished in the phase template, always */
     make_templates();
   }
   input_t in = {data, size};
-  const unsigned which = take(&in, 3);
-  FILE *fp = fopen(which == 2 ? tmpl_ck : work, "wb");
+  const unsigned which = take(&in, 4); /* 4, not 3: the first three keep their seeds' bytes */
+  const char *file = which == 2 ? tmpl_ck : which == 3 ? tmpl_phase : work;
+  FILE *fp = fopen(file, "wb");
   fwrite(tmpl_bytes[which], 1, tmpl_len[which], fp);
   fclose(fp);
-  hid_t f = H5Fopen(which == 2 ? tmpl_ck : work, H5F_ACC_RDWR, H5P_DEFAULT);
+  hid_t f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT);
   if (f < 0) abort();
   for (unsigned k = 1 + take(&in, 3); k > 0; k--) edit(f, &in);
   H5Fclose(f);
@@ -215,6 +249,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     st = tl_model_load(&m, work, NULL, &err);
     check(st, &err);
     tl_model_free(m);
+  } else if (which == 3) { /* load the edited phase checkpoint; accepted, it must finish */
+    tl_phase_params_t pp;
+    phase_params(&pp);
+    tl_phase_state_t *ps = NULL;
+    st = tl_phase_checkpoint_load(tmpl_phase, &pp, &ps, &err);
+    check(st, &err);
+    tl_phase_point_t pts[4];
+    if (!st && tl_phase_diagram_continue(&pp, ps, pts, NULL, NULL, &err)) {
+      fprintf(stderr, "accepted checkpoint did not finish: [%s]\n", err.msg);
+      __builtin_trap();
+    }
+    tl_phase_state_free(ps);
+    unlink(tmpl_phase);
+    return 0;
   } else { /* resume the edited checkpoint: finish it or refuse it in one line */
     tl_dataset_params_t p;
     checkpoint_params(&p);
