@@ -4,8 +4,10 @@
 #ifndef TL_TESTS_DATASET_UTIL_H
 #define TL_TESTS_DATASET_UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "topolearn.h"
@@ -110,6 +112,33 @@ static inline void family_r012(tl_dataset_params_t *p, int L) {
     p->t_hi[k] = 1.5;
     p->fam.disorder[k] = 0.3;
   }
+}
+
+/* ---- whole files, for "nothing changed" checks and corrupted copies ----------------- */
+
+/* Size of path in bytes, -1 when it does not exist. */
+static inline long file_bytes(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* The whole file (malloc'ed) and its length. */
+static inline char *slurp(const char *path, long *len) {
+  FILE *fp = fopen(path, "rb");
+  assert_non_null(fp);
+  *len = file_bytes(path);
+  char *buf = malloc((size_t)*len + 1);
+  assert_int_equal(fread(buf, 1, (size_t)*len, fp), (size_t)*len);
+  fclose(fp);
+  return buf;
+}
+
+/* Writes len bytes to path, replacing it. */
+static inline void spit(const char *path, const char *bytes, long len) {
+  FILE *fp = fopen(path, "wb");
+  assert_non_null(fp);
+  assert_int_equal(fwrite(bytes, 1, (size_t)len, fp), (size_t)len);
+  fclose(fp);
 }
 
 #endif

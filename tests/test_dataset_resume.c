@@ -165,22 +165,6 @@ static void test_chain_of_interruptions(void **state) {
   compare_datasets(ref, out);
 }
 
-static long file_bytes(const char *path) {
-  struct stat sb;
-  return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
-/* Reads the whole file, for "nothing changed" checks. */
-static char *slurp(const char *path, long *len) {
-  FILE *fp = fopen(path, "rb");
-  assert_non_null(fp);
-  *len = file_bytes(path);
-  char *buf = malloc((size_t)*len + 1);
-  assert_int_equal(fread(buf, 1, (size_t)*len, fp), (size_t)*len);
-  fclose(fp);
-  return buf;
-}
-
 /* Resume of p into out must fail with bad input, the message naming needle, and leave
  * the directory's files byte for byte as they were. */
 static void expect_resume_refused(const tl_dataset_params_t *p0, const char *out,

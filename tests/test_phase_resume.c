@@ -246,28 +246,6 @@ static void test_cancel_edges(void **state) {
   free(out);
 }
 
-static long file_bytes(const char *path) {
-  struct stat sb;
-  return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
-static char *slurp(const char *path, long *len) {
-  FILE *fp = fopen(path, "rb");
-  assert_non_null(fp);
-  *len = file_bytes(path);
-  char *buf = malloc((size_t)*len + 1);
-  assert_int_equal(fread(buf, 1, (size_t)*len, fp), (size_t)*len);
-  fclose(fp);
-  return buf;
-}
-
-static void spit(const char *path, const char *bytes, long len) {
-  FILE *fp = fopen(path, "wb");
-  assert_non_null(fp);
-  assert_int_equal(fwrite(bytes, 1, (size_t)len, fp), (size_t)len);
-  fclose(fp);
-}
-
 /* Loading ck for p must fail with bad input, one line naming ck and needle, no state,
  * and every file of the directory as it was, byte for byte. */
 static void expect_load_refused(const char *ck, const tl_phase_params_t *p, const char *needle) {
