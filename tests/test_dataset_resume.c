@@ -38,6 +38,7 @@ static int cancel_after(void *ctx, long done, long total) {
 
 /* Runs p into out with a cancel at poll k; returns the rows kept (n if it completed). */
 static long last_candidates; /* stats.candidates of the last run_cancelled */
+static long rows_kept;       /* rows of the checkpoint the last interrupted run left */
 
 static long run_cancelled(const tl_dataset_params_t *p0, const char *out, int k, int threads,
                           int resume) {
@@ -52,6 +53,7 @@ static long run_cancelled(const tl_dataset_params_t *p0, const char *out, int k,
   tl_dataset_checkpoint_path(out, ck, sizeof ck);
   tl_status st = tl_dataset_generate(&p, out, cancel_after, &c, &stats, &err);
   last_candidates = stats.candidates;
+  assert_int_equal(stats.resumed, resume ? rows_kept : 0);
   if (st == TL_OK) {
     assert_int_equal(stats.stored, p.n);
     assert_true(exists(out));
@@ -63,7 +65,7 @@ static long run_cancelled(const tl_dataset_params_t *p0, const char *out, int k,
   assert_true(exists(ck));
   assert_non_null(strstr(err.msg, "kept in"));
   assert_true(stats.stored >= 0 && stats.stored < p.n);
-  return stats.stored;
+  return rows_kept = stats.stored;
 }
 
 /* Reference without checkpoints, then for each k: cancel at poll k, resume to the end

@@ -93,6 +93,8 @@ typedef struct {
   double seconds_compute; /* solving chains, summed over threads                  */
   long stored;  /* chains in the file: n when complete, the checkpoint's rows after an
                    interruption with p->checkpoint                                    */
+  long resumed; /* with p->resume: the rows taken over from the checkpoint (computed by
+                   earlier runs, so not in this run's rate); else 0                   */
 } tl_dataset_stats_t;
 
 /* The checkpoint of out_path: out_path + ".partial" (cap >= strlen(out_path) + 9). */

@@ -264,10 +264,13 @@ int tl_cmd_generate(int argc, char **argv) {
   if (!root) return 0;
   char procs[48] = "";
   if (ranks && ranks->size > 1) snprintf(procs, sizeof procs, ", %d ranks", ranks->size);
+  /* a resume's rate counts only the chains it computed */
+  char resumed[64] = "";
+  if (p.resume) snprintf(resumed, sizeof resumed, " (resumed: %ld from the checkpoint)", stats.resumed);
   printf("wrote %s: %ld chains%s, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)\n",
-         out, p.n, p.resume ? " (resumed)" : "", p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
+         out, p.n, resumed, p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
          windowed ? ", long-chain mode (method window: no spectrum stored)" : "",
          stats.candidates, stats.seconds_total,
-         stats.seconds_total > 0 ? (double)p.n / stats.seconds_total : 0.0, procs);
+         stats.seconds_total > 0 ? (double)(p.n - stats.resumed) / stats.seconds_total : 0.0, procs);
   return 0;
 }

@@ -494,6 +494,7 @@ tl_status tl_dataset_generate_ranks(const tl_dataset_params_t *p, const char *ou
     memset(stats, 0, sizeof *stats);
     stats->candidates = next;
     stats->stored = keep ? q.stored : !st && root ? p->n : 0;
+    stats->resumed = rs.rows;
     stats->seconds_total = omp_get_wtime() - t_start;
     stats->seconds_write = t_write;
     for (int t = 0; t < nt && workers; t++) stats->seconds_compute += workers[t].cpu;

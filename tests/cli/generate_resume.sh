@@ -48,9 +48,11 @@ for i in "${!configs[@]}"; do
   expect_ok "$TL_BIN" generate --out "$D/ref$i.h5" $c --quiet --threads 2
   # shellcheck disable=SC2086
   interrupt "run$i" $c || continue
+  kept=$(sed -E 's/.*interrupted; ([0-9]+) of.*/\1/' "$TMP/err")
   # shellcheck disable=SC2086
   expect_ok "$TL_BIN" generate --out "$D/run$i.h5" $c --quiet --threads 1 --resume
-  grep -q "(resumed)" "$TMP/out" || fail "run$i: no '(resumed)' in: $(cat "$TMP/out")"
+  grep -q "(resumed: $kept from the checkpoint)" "$TMP/out" ||
+    fail "run$i: no '(resumed: $kept from the checkpoint)' in: $(cat "$TMP/out")"
   [ -e "$D/run$i.h5.partial" ] && fail "run$i: the checkpoint survived a finished resume"
   same_data "$D/ref$i.h5" "$D/run$i.h5" "run$i ($c)"
   rm -f "$D/run$i.h5" "$D/ref$i.h5"
