@@ -249,6 +249,7 @@ int tl_cmd_generate(int argc, char **argv) {
   if (!ranks || ranks->size <= 1) tl_cli_catch_interrupts();
   tl_progress_t bar;
   tl_progress_init(&bar, "chains", quiet || !root);
+  if (p.resume) bar.base = tl_dataset_checkpoint_rows(out); /* not in the bar's rate */
   tl_dataset_stats_t stats;
   tl_status st = tl_dataset_generate_ranks(&p, out, ranks, on_progress, &bar, &stats, &err);
   tl_progress_done(&bar);
