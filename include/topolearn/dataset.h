@@ -209,6 +209,16 @@ typedef struct {
 } tl_file_provenance_t;
 tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_error *err);
 
+/* What the checkpoint of an interrupted generate or phase-diagram holds: done of total
+ * units finished ("chains" or "realisations") and the parameter words a --resume must
+ * match. Fails for any other file. */
+typedef struct {
+  long done, total;
+  const char *unit;
+  char params[8192];
+} tl_checkpoint_info_t;
+tl_status tl_checkpoint_info(const char *path, tl_checkpoint_info_t *out, tl_error *err);
+
 /* The whole file, validated, as an in-memory sample set (topolearn/model.h) in double
  * precision — what training and evaluation read. Fails (TL_ERR_INPUT) for a long-chain
  * file: it holds no spectrum, and models need eigenvectors. */

@@ -7,7 +7,8 @@ static void usage(FILE *out) {
   fprintf(out, "usage: topolearn info FILE.h5\n\n"
                "Validates a topolearn data set (format version, shapes, types, every value)\n"
                "and prints counts per label, ambiguous chains, parameters and provenance.\n"
-               "For other topolearn files (models) it prints their kind and provenance.\n");
+               "For models it prints the architecture and training provenance; for the\n"
+               "checkpoint of an interrupted generate or phase-diagram, how much is done.\n");
 }
 
 static void print_info(const char *path, const tl_dataset_info_t *in) {
@@ -98,6 +99,23 @@ int tl_cmd_info(int argc, char **argv) {
       printf("data         %s\ncreated      %s\ncommand      %s\n", mp.data_hash, mp.created, mp.command);
       tl_model_free(m);
     }
+  } else if (!strcmp(prov.kind, "dataset_checkpoint") || !strcmp(prov.kind, "phase_checkpoint")) {
+    tl_checkpoint_info_t *ci = tl_malloc(sizeof *ci);
+    if (!ci) tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+    if (!ci || tl_checkpoint_info(path, ci, &err)) {
+      code = tl_cli_fail("info", &err);
+    } else {
+      printf("file         %s\n", path);
+      printf("kind         %s (an interrupted %s; format_version %ld)\n", prov.kind,
+             strcmp(prov.kind, "phase_checkpoint") ? "generate" : "phase-diagram",
+             prov.format_version);
+      printf("kept         %ld of %ld %s (the interrupted command plus --resume finishes it)\n",
+             ci->done, ci->total, ci->unit);
+      printf("parameters   %s\n", ci->params);
+      printf("version      %s\n", prov.version);
+      if (prov.created[0]) printf("created      %s\ncommand      %s\n", prov.created, prov.command);
+    }
+    tl_free(ci);
   } else if (strcmp(prov.kind, "dataset")) { /* other kinds: what every topolearn file has */
     printf("file         %s\n", path);
     printf("kind         %s (format_version %ld; topolearn %s details data sets only)\n",

@@ -60,6 +60,12 @@ done
 
 # ---- refusals: exit 2, one line, no file appears or vanishes, the checkpoint unchanged
 interrupt r $A || true
+# info describes the checkpoint: what the interrupted line said, and the parameters
+kept=$(sed -E 's/.*interrupted; ([0-9]+ of [0-9]+) .*/\1/' "$TMP/err")
+expect_ok "$TL_BIN" info "$D/r.h5.partial"
+grep -qx "kept         $kept chains (the interrupted command plus --resume finishes it)" "$TMP/out" ||
+  fail "info of the checkpoint: no 'kept $kept chains' in: $(cat "$TMP/out")"
+grep -q "^parameters   .*seed=" "$TMP/out" || fail "info of the checkpoint: no parameters in: $(cat "$TMP/out")"
 cp "$D/r.h5.partial" "$TMP/keep"
 # shellcheck disable=SC2086
 {

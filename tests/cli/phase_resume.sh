@@ -51,6 +51,12 @@ done
 
 # ---- refusals: exit 2, one line, no file appears or vanishes, the checkpoint unchanged
 interrupt r TERM $A || true
+# info describes the checkpoint: what the interrupted line said, and the parameters
+kept=$(sed -E 's/.*interrupted; ([0-9]+ of [0-9]+) .*/\1/' "$TMP/err")
+expect_ok "$TL_BIN" info "$D/r.partial.h5"
+grep -qx "kept         $kept realisations (the interrupted command plus --resume finishes it)" "$TMP/out" ||
+  fail "info of the checkpoint: no 'kept $kept realisations' in: $(cat "$TMP/out")"
+grep -q "^parameters   .*seed=" "$TMP/out" || fail "info of the checkpoint: no parameters in: $(cat "$TMP/out")"
 cp "$D/r.partial.h5" "$TMP/keep"
 # shellcheck disable=SC2086
 {

@@ -217,6 +217,14 @@ static void check(tl_status st, const tl_error *err) {
   }
 }
 
+/* What `topolearn info` reads of a checkpoint: a summary or one line. */
+static void checkpoint_info(const char *path) {
+  tl_error err = {0};
+  tl_checkpoint_info_t *ci = malloc(sizeof *ci);
+  check(tl_checkpoint_info(path, ci, &err), &err);
+  free(ci);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!tmpl_bytes[0]) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -250,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(st, &err);
     tl_model_free(m);
   } else if (which == 3) { /* load the edited phase checkpoint; accepted, it must finish */
+    checkpoint_info(tmpl_phase);
     tl_phase_params_t pp;
     phase_params(&pp);
     tl_phase_state_t *ps = NULL;
@@ -264,6 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     unlink(tmpl_phase);
     return 0;
   } else { /* resume the edited checkpoint: finish it or refuse it in one line */
+    checkpoint_info(tmpl_ck);
     tl_dataset_params_t p;
     checkpoint_params(&p);
     p.resume = 1;
