@@ -122,6 +122,8 @@ static inline long file_bytes(const char *path) {
   return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
+static inline int exists(const char *path) { return file_bytes(path) >= 0; }
+
 /* The whole file (malloc'ed) and its length. */
 static inline char *slurp(const char *path, long *len) {
   FILE *fp = fopen(path, "rb");
@@ -139,6 +141,20 @@ static inline void spit(const char *path, const char *bytes, long len) {
   assert_non_null(fp);
   assert_int_equal(fwrite(bytes, 1, (size_t)len, fp), (size_t)len);
   fclose(fp);
+}
+
+/* ---- interruptions ------------------------------------------------------------------ */
+
+/* A progress callback that cancels at its stop_at-th call (generation polls after each
+ * block, the phase diagram after each realisation). */
+typedef struct {
+  int polls, stop_at;
+} cancel_t;
+
+static inline int cancel_after(void *ctx, long done, long total) {
+  (void)done, (void)total;
+  cancel_t *c = ctx;
+  return ++c->polls >= c->stop_at;
 }
 
 #endif

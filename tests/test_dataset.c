@@ -14,11 +14,6 @@ static int setup(void **state) {
   return tmpdir_make("tl_test_dataset");
 }
 
-static int exists(const char *p) {
-  struct stat sb;
-  return stat(p, &sb) == 0;
-}
-
 
 /* Stored W, label, ambiguity and marker equal the RSWN recomputed from the stored
  * hoppings with the library (the same code path, so exactly equal); labels are round(W). */

@@ -121,11 +121,6 @@ static void expect_all_failed(job_t *jobs, int size, tl_status st, const char *n
   if (!strstr(jobs[0].err.msg, needle)) fail_msg("message '%s' lacks '%s'", jobs[0].err.msg, needle);
 }
 
-static int exists(const char *path) {
-  struct stat sb;
-  return stat(path, &sb) == 0;
-}
-
 /* ---- tests -------------------------------------------------------------------------- */
 
 /* Several blocks (n > block size at L = 32 with one thread per rank), 2 and 3 ranks

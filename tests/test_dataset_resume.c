@@ -20,22 +20,6 @@ static int setup(void **state) {
   return tmpdir_make("tl_test_resume");
 }
 
-static int exists(const char *p) {
-  struct stat sb;
-  return stat(p, &sb) == 0;
-}
-
-/* Cancels at the stop_at-th poll (the polls come after each block). */
-typedef struct {
-  int polls, stop_at;
-} cancel_t;
-
-static int cancel_after(void *ctx, long done, long total) {
-  (void)done, (void)total;
-  cancel_t *c = ctx;
-  return ++c->polls >= c->stop_at;
-}
-
 /* Runs p into out with a cancel at poll k; returns the rows kept (n if it completed). */
 static long last_candidates; /* stats.candidates of the last run_cancelled */
 static long rows_kept;       /* rows of the checkpoint the last interrupted run left */

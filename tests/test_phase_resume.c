@@ -52,16 +52,6 @@ static void window_params(tl_phase_params_t *p) {
   p->window.buffer0 = 5;
 }
 
-typedef struct {
-  int polls, stop_at;
-} cancel_t;
-
-static int cancel_after(void *ctx, long done, long total) {
-  (void)done, (void)total;
-  cancel_t *c = ctx;
-  return ++c->polls >= c->stop_at;
-}
-
 static long npoints(const tl_phase_params_t *p) { return (long)p->nx * p->ny; }
 
 /* Zeroed, so that memcmp of two arrays compares the padding too as equal. */

@@ -6,6 +6,7 @@
 # (other parameters, no checkpoint, a corrupt one, OUT existing, a fresh run over a
 # checkpoint) exit 2 in one line and change nothing.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/interrupt.sh"
 D="$TMP/d"
 mkdir "$D"
 
@@ -23,17 +24,8 @@ same_data() {
 interrupt() {
   local name=$1; shift
   checks=$((checks + 1))
-  "$TL_BIN" generate --out "$D/$name.h5" "$@" --quiet --threads 2 >"$TMP/out" 2>"$TMP/err" &
-  local pid=$!
-  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.1 + 0.8 * r / 32767 }')"
-  kill -TERM "$pid"
-  wait "$pid"
-  local rc=$?
-  if [ "$rc" != 130 ]; then fail "$name: exit $rc after SIGTERM, expected 130: $(cat "$TMP/err")"; return 1; fi
-  [ "$(wc -l <"$TMP/err")" = 1 ] &&
-    grep -Eq "^topolearn generate: interrupted; [0-9]+ of [0-9]+ chains kept in $D/$name.h5.partial \(run the same command with --resume to finish\)$" "$TMP/err" ||
-    fail "$name: stderr after SIGTERM: $(cat "$TMP/err")"
-  [ -e "$D/$name.h5.partial" ] || fail "$name: no checkpoint $D/$name.h5.partial"
+  signal_midrun TERM 0.1 0.9 "$TL_BIN" generate --out "$D/$name.h5" "$@" --quiet --threads 2
+  expect_interrupted generate chains "$D/$name.h5.partial" $? TERM || return 1
   expect_absent "$D/$name.h5"
   echo "ok   $name: $(cut -d' ' -f4-6 "$TMP/err" | tr -d ';') after SIGTERM"
 }
@@ -60,12 +52,7 @@ done
 
 # ---- refusals: exit 2, one line, no file appears or vanishes, the checkpoint unchanged
 interrupt r $A || true
-# info describes the checkpoint: what the interrupted line said, and the parameters
-kept=$(sed -E 's/.*interrupted; ([0-9]+ of [0-9]+) .*/\1/' "$TMP/err")
-expect_ok "$TL_BIN" info "$D/r.h5.partial"
-grep -qx "kept         $kept chains (the interrupted command plus --resume finishes it)" "$TMP/out" ||
-  fail "info of the checkpoint: no 'kept $kept chains' in: $(cat "$TMP/out")"
-grep -q "^parameters   .*seed=" "$TMP/out" || fail "info of the checkpoint: no parameters in: $(cat "$TMP/out")"
+expect_checkpoint_info "$D/r.h5.partial" chains
 cp "$D/r.h5.partial" "$TMP/keep"
 # shellcheck disable=SC2086
 {

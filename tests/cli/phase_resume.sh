@@ -6,6 +6,7 @@
 # checkpoint. Refusals (other parameters, no checkpoint, a corrupt one, another file,
 # outputs existing, a fresh run over a checkpoint) exit 2 in one line and change nothing.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/interrupt.sh"
 D="$TMP/d"
 mkdir "$D"
 
@@ -13,17 +14,8 @@ mkdir "$D"
 interrupt() {
   local name=$1 sig=$2; shift 2
   checks=$((checks + 1))
-  "$TL_BIN" phase-diagram --out "$D/$name" "$@" --quiet --threads 2 >"$TMP/out" 2>"$TMP/err" &
-  local pid=$!
-  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.2 + 0.7 * r / 32767 }')"
-  kill "-$sig" "$pid"
-  wait "$pid"
-  local rc=$?
-  if [ "$rc" != 130 ]; then fail "$name: exit $rc after SIG$sig, expected 130: $(cat "$TMP/err")"; return 1; fi
-  [ "$(wc -l <"$TMP/err")" = 1 ] &&
-    grep -Eq "^topolearn phase-diagram: interrupted; [0-9]+ of [0-9]+ realisations kept in $D/$name.partial.h5 \(run the same command with --resume to finish\)$" "$TMP/err" ||
-    fail "$name: stderr after SIG$sig: $(cat "$TMP/err")"
-  [ -e "$D/$name.partial.h5" ] || fail "$name: no checkpoint $D/$name.partial.h5"
+  signal_midrun "$sig" 0.2 0.9 "$TL_BIN" phase-diagram --out "$D/$name" "$@" --quiet --threads 2
+  expect_interrupted phase-diagram realisations "$D/$name.partial.h5" $? "$sig" || return 1
   [ -s "$TMP/out" ] && fail "$name: printed on stdout when interrupted: $(cat "$TMP/out")"
   expect_absent "$D/$name.csv" "$D/$name.png"
   echo "ok   $name: $(cut -d' ' -f4-6 "$TMP/err" | tr -d ';') after SIG$sig"
@@ -51,12 +43,7 @@ done
 
 # ---- refusals: exit 2, one line, no file appears or vanishes, the checkpoint unchanged
 interrupt r TERM $A || true
-# info describes the checkpoint: what the interrupted line said, and the parameters
-kept=$(sed -E 's/.*interrupted; ([0-9]+ of [0-9]+) .*/\1/' "$TMP/err")
-expect_ok "$TL_BIN" info "$D/r.partial.h5"
-grep -qx "kept         $kept realisations (the interrupted command plus --resume finishes it)" "$TMP/out" ||
-  fail "info of the checkpoint: no 'kept $kept realisations' in: $(cat "$TMP/out")"
-grep -q "^parameters   .*seed=" "$TMP/out" || fail "info of the checkpoint: no parameters in: $(cat "$TMP/out")"
+expect_checkpoint_info "$D/r.partial.h5" realisations
 cp "$D/r.partial.h5" "$TMP/keep"
 # shellcheck disable=SC2086
 {
