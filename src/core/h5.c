@@ -49,6 +49,23 @@ int tl_h5_has_attr(hid_t file, const char *obj, const char *name) {
   return H5Aexists_by_name(file, obj, name, H5P_DEFAULT) > 0;
 }
 
+tl_status tl_h5_kind(hid_t file, const char *path, char *kind, size_t cap, tl_error *err) {
+  if (!tl_h5_has_attr(file, "/", "kind"))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: not a topolearn file (no 'kind' attribute; "
+                        "written by another program?)", path);
+  return tl_h5_attr_string(file, path, "/", "kind", kind, cap, err);
+}
+
+tl_status tl_h5_expect_kind(hid_t file, const char *path, const char *want, const char *what,
+                            tl_error *err) {
+  char kind[64];
+  tl_status st = tl_h5_kind(file, path, kind, sizeof kind, err);
+  if (!st && strcmp(kind, want))
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: is a topolearn '%s' file, not a %s (expected kind "
+                      "'%s')", path, kind, what, want);
+  return st;
+}
+
 tl_status tl_h5_dims(hid_t loc, const char *path, const char *name, int *rank, hsize_t dims[8],
                      tl_error *err) {
   if (!tl_h5_has_dataset(loc, name))

@@ -31,6 +31,12 @@ tl_status tl_h5_attr_double(hid_t file, const char *path, const char *obj, const
 tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const char *name,
                             char *out, size_t cap, tl_error *err);
 int tl_h5_has_attr(hid_t file, const char *obj, const char *name);
+/* The root's 'kind' attribute that every topolearn file carries; a file without it is
+ * refused as "not a topolearn file". */
+tl_status tl_h5_kind(hid_t file, const char *path, char *kind, size_t cap, tl_error *err);
+/* The same, refusing any kind but want: "is a topolearn 'K' file, not a WHAT". */
+tl_status tl_h5_expect_kind(hid_t file, const char *path, const char *want, const char *what,
+                            tl_error *err);
 int tl_h5_has_dataset(hid_t file, const char *name);
 
 /* Reads a hyperslab [start, start+count) of a float64 dataset into out. */

@@ -32,8 +32,8 @@ tl_status tl_checkpoint_info(const char *path, tl_checkpoint_info_t *out, tl_err
   hid_t f;
   tl_status st = tl_h5_open_read(path, &f, err);
   if (st) return st;
-  char kind[64] = "";
-  if (tl_h5_has_attr(f, "/", "kind")) st = tl_h5_attr_string(f, path, "/", "kind", kind, sizeof kind, err);
+  char kind[64];
+  st = tl_h5_kind(f, path, kind, sizeof kind, err);
   if (!st && !strcmp(kind, TL_DS_CHECKPOINT_KIND)) {
     out->unit = "chains";
     if (!(st = tl_h5_attr_int(f, path, "/", "checkpoint_rows", &out->done, err)))

@@ -118,17 +118,9 @@ static tl_status read_meta(tl_dataset_t *ds, const char *want_kind, tl_error *er
   const char *p = ds->path;
   hid_t fl = ds->file;
   tl_dataset_meta_t *m = &ds->meta;
-  char kind[64];
-  if (!tl_h5_has_attr(fl, "/", "kind"))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: not a topolearn file (no 'kind' attribute; "
-                        "written by another program?)", p);
-  tl_status st = tl_h5_attr_string(fl, p, "/", "kind", kind, sizeof kind, err);
+  tl_status st = tl_h5_expect_kind(
+      fl, p, want_kind, strcmp(want_kind, "dataset") ? "generation checkpoint" : "data set", err);
   if (st) return st;
-  if (strcmp(kind, want_kind))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: is a topolearn '%s' file, not a %s "
-                        "(expected kind '%s')", p, kind,
-                        strcmp(want_kind, "dataset") ? "generation checkpoint" : "data set",
-                        want_kind);
   long v, L, rmin, rmax, n, seed, bal;
   if ((st = tl_h5_attr_int(fl, p, "/", "format_version", &v, err))) return st;
   if (v != TL_DATASET_FORMAT_VERSION)
@@ -377,10 +369,7 @@ tl_status tl_file_provenance(const char *path, tl_file_provenance_t *out, tl_err
   hid_t f;
   tl_status st = tl_h5_open_read(path, &f, err);
   if (st) return st;
-  if (!tl_h5_has_attr(f, "/", "kind"))
-    st = tl_error_set(err, TL_ERR_INPUT, "%s: not a topolearn file (no 'kind' attribute; "
-                      "written by another program?)", path);
-  if (!st) st = tl_h5_attr_string(f, path, "/", "kind", out->kind, sizeof out->kind, err);
+  st = tl_h5_kind(f, path, out->kind, sizeof out->kind, err);
   if (!st && tl_h5_has_attr(f, "/", "format_version"))
     st = tl_h5_attr_int(f, path, "/", "format_version", &out->format_version, err);
   if (!st && tl_h5_has_attr(f, "/", "version"))

@@ -126,15 +126,9 @@ static tl_status check_values(const char *path, tl_phase_state_t *s, tl_error *e
 
 static tl_status read_checkpoint(hid_t f, const char *path, const tl_phase_params_t *p,
                                  tl_phase_state_t *s, tl_error *err) {
-  char kind[64], have[8192], want[8192];
-  if (!tl_h5_has_attr(f, "/", "kind"))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: not a topolearn file (no 'kind' attribute; "
-                        "written by another program?)", path);
-  tl_status st = tl_h5_attr_string(f, path, "/", "kind", kind, sizeof kind, err);
+  char have[8192], want[8192];
+  tl_status st = tl_h5_expect_kind(f, path, TL_PHASE_CHECKPOINT_KIND, "phase-diagram checkpoint", err);
   if (st) return st;
-  if (strcmp(kind, TL_PHASE_CHECKPOINT_KIND))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: is a topolearn '%s' file, not a phase-diagram "
-                        "checkpoint (expected kind '%s')", path, kind, TL_PHASE_CHECKPOINT_KIND);
   long v;
   if ((st = tl_h5_attr_int(f, path, "/", "format_version", &v, err))) return st;
   if (v != PHASE_CHECKPOINT_VERSION)
