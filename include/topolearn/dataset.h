@@ -99,9 +99,6 @@ typedef struct {
 
 /* The checkpoint of out_path: out_path + ".partial" (cap >= strlen(out_path) + 9). */
 void tl_dataset_checkpoint_path(const char *out_path, char *buf, size_t cap);
-/* The rows its checkpoint holds, for a progress display before a resume; 0 when there is
- * none or it cannot be read (the resume itself then says why). */
-long tl_dataset_checkpoint_rows(const char *out_path);
 
 /* Generates p->n chains into out_path (temporary name + rename). progress and stats
  * may be NULL. progress is called from the calling thread between blocks with the

@@ -249,14 +249,19 @@ int tl_cmd_generate(int argc, char **argv) {
   if (!ranks || ranks->size <= 1) tl_cli_catch_interrupts();
   tl_progress_t bar;
   tl_progress_init(&bar, "chains", quiet || !root);
-  if (p.resume) bar.base = tl_dataset_checkpoint_rows(out); /* not in the bar's rate */
+  char ck[4096 + 16];
+  tl_dataset_checkpoint_path(out, ck, sizeof ck);
+  if (p.resume) { /* the checkpoint's rows are not in the bar's rate (the resume checks it) */
+    tl_checkpoint_info_t *ci = tl_malloc(sizeof *ci);
+    tl_error ignored;
+    if (ci && !tl_checkpoint_info(ck, ci, &ignored)) bar.base = ci->done;
+    tl_free(ci);
+  }
   tl_dataset_stats_t stats;
   tl_status st = tl_dataset_generate_ranks(&p, out, ranks, on_progress, &bar, &stats, &err);
   tl_progress_done(&bar);
   if (st && !root) return tl_status_exit_code(st);
   if (st == TL_ERR_INTERRUPTED) {
-    char ck[4096 + 16];
-    tl_dataset_checkpoint_path(out, ck, sizeof ck);
     fprintf(stderr, "topolearn generate: interrupted; %ld of %ld chains kept in %s (run the same "
             "command with --resume to finish)\n", stats.stored, p.n, ck);
     return tl_status_exit_code(st);

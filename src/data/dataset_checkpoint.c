@@ -17,19 +17,6 @@ void tl_dataset_checkpoint_path(const char *out_path, char *buf, size_t cap) {
   snprintf(buf, cap, "%s.partial", out_path);
 }
 
-long tl_dataset_checkpoint_rows(const char *out_path) {
-  char ck[4096 + 16];
-  tl_dataset_checkpoint_path(out_path, ck, sizeof ck);
-  struct stat sb;
-  hid_t f;
-  tl_error err;
-  long rows = 0;
-  if (stat(ck, &sb) != 0 || tl_h5_open_read(ck, &f, &err)) return 0;
-  if (tl_h5_attr_int(f, ck, "/", "checkpoint_rows", &rows, &err) || rows < 0) rows = 0;
-  H5Fclose(f);
-  return rows;
-}
-
 void tl_ds_params_describe(const tl_dataset_params_t *p, char *buf, size_t cap) {
   const tl_family_t *f = &p->fam;
   const int R = f->r_max - f->r_min + 1, windowed = tl_dataset_params_windowed(p);
