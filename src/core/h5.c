@@ -30,6 +30,8 @@ tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err) {
   FILE *fp = fopen(path, "rb");
   if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
   fclose(fp);
+  tl_status st = tl_h5_probe(path, err); /* a corrupt file crashes a child, not us */
+  if (st) return st;
   htri_t is = H5Fis_hdf5(path);
   if (is <= 0)
     return tl_error_set(err, TL_ERR_INPUT, "%s: not an HDF5 file, or truncated (expected a "
@@ -125,6 +127,31 @@ tl_status tl_h5_attr_double(hid_t file, const char *path, const char *obj, const
   return read_attr(file, path, obj, name, H5T_NATIVE_DOUBLE, 1, out, err);
 }
 
+/* Offset of the first byte that is not well-formed UTF-8 text (a control character or a
+ * broken sequence), or -1. Our strings are names, numbers and command lines; a corrupt
+ * heap gives binary junk that would reach the terminal. */
+static long first_non_text(const unsigned char *s) {
+  for (long i = 0; s[i];) {
+    unsigned c = s[i];
+    int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
+    if (more < 0 || (more == 0 && (c < 0x20 || c == 0x7f)) || (more == 1 && c < 0xc2)) return i;
+    for (int k = 1; k <= more; k++)
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+    i += 1 + more;
+  }
+  return -1;
+}
+
+/* A string cut to the caller's capacity may end inside a multibyte character: drop it. */
+static void trim_cut_sequence(char *s) {
+  size_t n = strlen(s), i = n;
+  while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) i--;
+  if (i == 0 || (unsigned char)s[i - 1] < 0xc0) return;
+  unsigned c = (unsigned char)s[i - 1];
+  size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+  if (n - (i - 1) < len) s[i - 1] = '\0';
+}
+
 tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const char *name,
                             char *out, size_t cap, tl_error *err) {
   out[0] = '\0';
@@ -132,10 +159,17 @@ tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const
     return tl_error_set(err, TL_ERR_INPUT, "%s: missing attribute '%s'", path, name);
   hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
   if (a < 0) return tl_error_set(err, TL_ERR_INPUT, "%s: cannot open attribute '%s'", path, name);
-  hid_t ft = H5Aget_type(a);
+  hid_t ft = H5Aget_type(a), sp = H5Aget_space(a);
+  /* One string, nothing else: H5Aread fills every element of the dataspace, so an array
+   * of strings would overrun the single slot below (a stack overflow before this check). */
+  const hssize_t npoints = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+  if (sp >= 0) H5Sclose(sp);
   tl_status st = TL_OK;
   if (H5Tget_class(ft) != H5T_STRING) {
     st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' is not a string", path, name);
+  } else if (npoints != 1) {
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' holds %lld strings (expected one)",
+                      path, name, (long long)npoints);
   } else if (H5Tis_variable_str(ft) > 0) {
     char *s = NULL;
     hid_t mt = H5Tcopy(H5T_C_S1);
@@ -164,6 +198,14 @@ tl_status tl_h5_attr_string(hid_t file, const char *path, const char *obj, const
   }
   H5Tclose(ft);
   H5Aclose(a);
+  if (!st) trim_cut_sequence(out);
+  long bad = st ? -1 : first_non_text((const unsigned char *)out);
+  if (bad >= 0) {
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute '%s' has byte 0x%02x at %ld, not text "
+                      "(expected UTF-8 without control characters)", path, name,
+                      (unsigned char)out[bad], bad);
+    out[0] = '\0';
+  }
   return st;
 }
 

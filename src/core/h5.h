@@ -10,7 +10,13 @@
 /* Silences HDF5's automatic error stack printing for this process (idempotent). */
 void tl_h5_quiet(void);
 
-/* Opens an existing file read-only; distinguishes missing, unreadable, and not HDF5. */
+/* Walks every object, attribute and chunk index of the file in a forked child the way a
+ * reader would (src/core/h5_probe.c): TL_ERR_INPUT in one line if libhdf5 crashed or
+ * hung there, TL_OK otherwise (errors HDF5 reports cleanly are left to the reader). */
+tl_status tl_h5_probe(const char *path, tl_error *err);
+
+/* Opens an existing file read-only; distinguishes missing, unreadable, and not HDF5.
+ * Probes the file first (tl_h5_probe), so a corrupt file is refused, never crashes. */
 tl_status tl_h5_open_read(const char *path, hid_t *file, tl_error *err);
 
 /* Creates an HDF5 file at tmp_path, the empty temporary of a tl_outfile, without

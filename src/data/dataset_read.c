@@ -283,6 +283,13 @@ static tl_status verify_all(tl_dataset_t *ds, tl_error *err) {
     if (!st) st = tl_dataset_read(ds, TL_FIELD_LABEL, i, c, TL_MEM_I32, lab, err);
     if (!st) st = tl_dataset_read(ds, TL_FIELD_AMBIGUOUS, i, c, TL_MEM_U8, amb, err);
     for (long j = 0; j < c && !st; j++) {
+      /* Rows of Q_AB have norm <= 1 and |x_m - x_n| < L, so |w_loc(n)| < L: a larger W
+       * is not a winding number (and labels of +-2e9 overflow class arithmetic later). */
+      if (!(fabs(W[j]) <= ds->meta.L)) {
+        st = tl_error_set(err, TL_ERR_INPUT, "%s: chain %ld has W = %.6g (expected |W| <= L = %d)",
+                          ds->path, i + j, W[j], ds->meta.L);
+        break;
+      }
       long want = lround(W[j]);
       int want_amb = fabs(W[j] - (double)want) > ds->meta.delta;
       if (lab[j] != want || amb[j] != want_amb)

@@ -28,11 +28,14 @@ static tl_status validate(const tl_model_hyper_t *hp, int L, int r_min, int r_ma
                           tl_error *err) {
   if (L < 2 || L > 4096)
     return tl_error_set(err, TL_ERR_INPUT, "model: L = %d (expected 2..4096)", L);
-  if (r_min > r_max || r_max - r_min + 1 > 2 * TL_RANGE_MAX + 1)
+  /* in long long: the values may come from a file, and cmax - cmin of two ints
+   * overflows (labels of +-2e9) */
+  if (r_min > r_max || (long long)r_max - r_min + 1 > 2 * TL_RANGE_MAX + 1)
     return tl_error_set(err, TL_ERR_INPUT, "model: ranges %d..%d", r_min, r_max);
-  if (hp->cmin > hp->cmax || hp->cmax - hp->cmin > 64)
+  if (hp->cmin > hp->cmax || (long long)hp->cmax - hp->cmin > 64 || hp->cmin < -1000000 ||
+      hp->cmax > 1000000) /* labels are round(W) with |W| <= 1e6 (tl_samples_validate) */
     return tl_error_set(err, TL_ERR_INPUT, "model: classes %d..%d (expected cmin <= cmax, "
-                        "at most 65 classes)", hp->cmin, hp->cmax);
+                        "at most 65 classes within -1e6..1e6)", hp->cmin, hp->cmax);
   if ((unsigned)hp->act > TL_ACT_SQUARE)
     return tl_error_set(err, TL_ERR_INPUT, "model: activation %d is unknown", (int)hp->act);
   if (hp->boundary != TL_OBC && hp->boundary != TL_PBC)

@@ -80,7 +80,18 @@ data_case("L_huge", set_attr("L", np.int64(2) ** 40))
 data_case("format_future", set_attr("format_version", 99))
 data_case("kind_model", set_attr("kind", "model"))
 data_case("kind_int", set_attr("kind", 7))
+# a string attribute stored as an array of strings (fixed and variable length): read into
+# one slot, it overflowed the stack (issue 17)
+data_case("kind_array", set_attr("kind", np.array([b"dataset"] * 200, dtype="S100")))
+data_case("kind_vlen_array",
+          lambda f: f.attrs.create("kind", ["dataset"] * 200, dtype=h5py.string_dtype()))
+data_case("command_binary", set_attr("command", np.bytes_(b"topolearn \xff\x01")))
+data_case("command_array", lambda f: f.attrs.create("command", ["x" * 5000] * 3,
+                                                    dtype=h5py.string_dtype()))
 data_case("no_rmin", del_attr("r_min"))
+# labels of +-2e9 with a consistent W: class arithmetic overflowed (UBSan, issue 17)
+data_case("W_huge", lambda f: (setv("W", 0, 2e9)(f), setv("label", 0, 2000000000)(f),
+                               setv("W", 1, -2e9)(f), setv("label", 1, -2000000000)(f)))
 # label outside r_min..r_max
 data_case("label_range", setv("label", 0, 9))
 
@@ -93,6 +104,9 @@ model_case("model_unknown", set_attr("model", "transformer"))
 model_case("L_zero", set_attr("L", 0))
 model_case("widths_bad", set_attr("widths", "64,-3"))
 model_case("epochs_done_neg", set_attr("epochs_done", -1))
+# classes whose difference overflows an int (UBSan, issue 17)
+model_case("classes_huge", lambda f: (f.attrs.__setitem__("cmin", np.int64(-2000000000)),
+                                      f.attrs.__setitem__("cmax", np.int64(2000000000))))
 
 # foreign and non-HDF5
 with h5py.File(f"{d}/foreign.h5", "w") as f:
