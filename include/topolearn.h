@@ -3,6 +3,7 @@
 #define TOPOLEARN_H
 
 #include "topolearn/error.h"
+#include "topolearn/parse.h"
 #include "topolearn/ranks.h"
 #include "topolearn/rng.h"
 #include "topolearn/chain.h"

@@ -33,6 +33,11 @@ tl_status tl_error_set(tl_error *err, tl_status status, const char *fmt, ...)
 #endif
     ;
 
+/* text with its control bytes, C1 controls and bytes that are not UTF-8 written as
+ * escapes (\n, \t, \r, \xNN), cut to fit cap: what every message uses to quote a value
+ * (tl_error_set applies it to the whole message). */
+void tl_escape_text(const char *text, char *out, size_t cap);
+
 /* Clears err to TL_OK with an empty message. */
 void tl_error_clear(tl_error *err);
 

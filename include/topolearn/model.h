@@ -156,7 +156,9 @@ const char *tl_model_init_name(tl_model_init i);
 tl_status tl_model_kind_from_name(const char *s, tl_model_kind *k, tl_error *err);
 tl_status tl_model_input_from_name(const char *s, tl_model_input *i, tl_error *err);
 tl_status tl_model_act_from_name(const char *s, tl_model_act *a, tl_error *err);
-/* "exact", "random" or "exact+noise:SIGMA" (SIGMA > 0). */
+/* "exact", "random" or "exact+noise:SIGMA" (0 < SIGMA <= TL_INIT_SIGMA_MAX: a relative
+ * noise of 1e300 overflowed the float32 parameters, and training then "diverged"). */
+#define TL_INIT_SIGMA_MAX 1e6
 tl_status tl_model_init_parse(const char *s, tl_model_init *i, double *sigma, tl_error *err);
 /* "64,64": 1..TL_MODEL_MAX_LAYERS positive integers. */
 tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err);

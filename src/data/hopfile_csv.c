@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "topolearn/hopfile.h"
+#include "topolearn/parse.h"
 
 #define MAX_COLS (2 * TL_RANGE_MAX + 3)
-#define MAX_FIELD 128
 #define MAX_FILE_BYTES (1L << 30)
 
 typedef struct {
@@ -35,33 +35,46 @@ static int blank_or_comment(const char *b, const char *e) {
   return b == e || *b == '#';
 }
 
-/* Splits [b, e) on commas into trimmed NUL-terminated fields; returns the count or -1
- * when a field is too long or there are too many. */
-static int split(const char *b, const char *e, char f[][MAX_FIELD]) {
+typedef struct {
+  const char *at;
+  int len;
+} field_t;
+
+/* Splits [b, e) on commas into trimmed fields (pointers into the text, so a long field
+ * is parsed whole); returns the count, or -1 past MAX_COLS fields. */
+static int split(const char *b, const char *e, field_t f[MAX_COLS]) {
+  tl_fields_t it = tl_fields_n(b, (size_t)(e - b), ',');
   int n = 0;
-  for (;;) {
-    const char *c = memchr(b, ',', (size_t)(e - b));
-    const char *fe = c ? c : e;
-    const char *fb = b;
+  while (tl_fields_next(&it)) {
+    if (n == MAX_COLS) return -1;
+    const char *fb = it.at, *fe = it.at + it.len;
     while (fb < fe && (*fb == ' ' || *fb == '\t')) fb++;
     while (fe > fb && (fe[-1] == ' ' || fe[-1] == '\t')) fe--;
-    if (n == MAX_COLS || fe - fb >= MAX_FIELD) return -1;
-    memcpy(f[n], fb, (size_t)(fe - fb));
-    f[n][fe - fb] = '\0';
+    f[n].at = fb;
+    f[n].len = (int)(fe - fb);
     n++;
-    if (!c) return n;
-    b = c + 1;
   }
+  return n;
 }
 
-static int parse_range_name(const char *s, int *r) {
-  if (strncmp(s, "t_", 2) != 0) return 0;
-  char *end;
-  errno = 0;
-  long v = strtol(s + 2, &end, 10);
-  if (end == s + 2 || *end || errno || v < -TL_RANGE_MAX || v > TL_RANGE_MAX) return 0;
+static int field_is(const field_t *f, const char *word) {
+  return (size_t)f->len == strlen(word) && !memcmp(f->at, word, (size_t)f->len);
+}
+
+static int parse_range_name(const field_t *f, int *r) {
+  long long v;
+  if (f->len < 2 || memcmp(f->at, "t_", 2) ||
+      tl_parse_int_n(f->at + 2, (size_t)f->len - 2, -TL_RANGE_MAX, TL_RANGE_MAX, &v))
+    return 0;
   *r = (int)v;
   return 1;
+}
+
+/* A field the first pass accepted. */
+static double value(const field_t *f) {
+  double v = 0;
+  tl_parse_double_n(f->at, (size_t)f->len, -HUGE_VAL, HUGE_VAL, &v);
+  return v;
 }
 
 tl_status tl_hopfile_parse_csv(const char *text, size_t len, const char *name, tl_boundary bc,
@@ -69,7 +82,7 @@ tl_status tl_hopfile_parse_csv(const char *text, size_t len, const char *name, t
   *out = NULL;
   cursor_t cur = {text, text + len, 0};
   const char *b, *e;
-  char f[MAX_COLS][MAX_FIELD];
+  field_t f[MAX_COLS];
   int ncol = 0;
   while (next_line(&cur, &b, &e)) {
     if (blank_or_comment(b, e)) continue;
@@ -79,27 +92,27 @@ tl_status tl_hopfile_parse_csv(const char *text, size_t len, const char *name, t
   if (ncol == 0)
     return tl_error_set(err, TL_ERR_INPUT, "%s: no header line (expected e.g. 't_0,t_1')", name);
   if (ncol < 0)
-    return tl_error_set(err, TL_ERR_INPUT, "%s:%ld: header has too many or too long columns",
-                        name, cur.line);
+    return tl_error_set(err, TL_ERR_INPUT, "%s:%ld: header has more than %d columns", name,
+                        cur.line, MAX_COLS);
   /* Header: t_R columns with consecutive ascending R, then optionally eps_A,eps_B. */
   int r_min = 0, R = 0, has_eps = 0;
   for (int k = 0; k < ncol; k++) {
     int r;
-    if (parse_range_name(f[k], &r)) {
+    if (parse_range_name(&f[k], &r)) {
       if (has_eps || (R > 0 && r != r_min + R))
         return tl_error_set(err, TL_ERR_INPUT,
-                            "%s:%ld: header column %d '%s' breaks the order (expected t_%d)",
-                            name, cur.line, k + 1, f[k], R > 0 ? r_min + R : r);
+                            "%s:%ld: header column %d '%.*s' breaks the order (expected t_%d)",
+                            name, cur.line, k + 1, f[k].len, f[k].at, R > 0 ? r_min + R : r);
       if (R == 0) r_min = r;
       R++;
-    } else if (k == ncol - 2 && !strcmp(f[k], "eps_A") && !strcmp(f[k + 1], "eps_B") && R > 0) {
+    } else if (k == ncol - 2 && field_is(&f[k], "eps_A") && field_is(&f[k + 1], "eps_B") && R > 0) {
       has_eps = 1;
       k++;
     } else {
       return tl_error_set(err, TL_ERR_INPUT,
-                          "%s:%ld: header column %d '%s' is not a range name (expected t_R, "
+                          "%s:%ld: header column %d '%.*s' is not a range name (expected t_R, "
                           "e.g. t_0,t_1, optionally followed by eps_A,eps_B)",
-                          name, cur.line, k + 1, f[k]);
+                          name, cur.line, k + 1, f[k].len, f[k].at);
     }
   }
   const long header_line = cur.line;
@@ -114,14 +127,12 @@ tl_status tl_hopfile_parse_csv(const char *text, size_t len, const char *name, t
                           "header on line %ld)", name, scan.line, n < 0 ? MAX_COLS + 1 : n, ncol,
                           header_line);
     for (int k = 0; k < ncol; k++) {
-      char *end;
-      double v = strtod(f[k], &end);
-      if (end == f[k] || *end)
-        return tl_error_set(err, TL_ERR_INPUT, "%s:%ld: column %d '%s' is not a number", name,
-                            scan.line, k + 1, f[k]);
-      if (!isfinite(v))
-        return tl_error_set(err, TL_ERR_INPUT, "%s:%ld: column %d '%s' is not finite", name,
-                            scan.line, k + 1, f[k]);
+      double v;
+      const tl_parse_result pr = tl_parse_double_n(f[k].at, (size_t)f[k].len, -HUGE_VAL, HUGE_VAL, &v);
+      if (pr)
+        return tl_error_set(err, TL_ERR_INPUT, "%s:%ld: column %d '%.*s' is not %s", name,
+                            scan.line, k + 1, f[k].len, f[k].at,
+                            pr == TL_PARSE_NONFINITE ? "finite" : "a number");
     }
     if (++rows > TL_L_MAX)
       return tl_error_set(err, TL_ERR_INPUT, "%s: more than %d cells", name, TL_L_MAX);
@@ -140,10 +151,10 @@ tl_status tl_hopfile_parse_csv(const char *text, size_t len, const char *name, t
   while (next_line(&cur, &b, &e)) {
     if (blank_or_comment(b, e)) continue;
     split(b, e, f);
-    for (int k = 0; k < R; k++) c->t[(size_t)n * R + k] = strtod(f[k], NULL);
+    for (int k = 0; k < R; k++) c->t[(size_t)n * R + k] = value(&f[k]);
     if (has_eps) {
-      c->onsite[2 * n] = strtod(f[R], NULL);
-      c->onsite[2 * n + 1] = strtod(f[R + 1], NULL);
+      c->onsite[2 * n] = value(&f[R]);
+      c->onsite[2 * n + 1] = value(&f[R + 1]);
     }
     n++;
   }

@@ -1,11 +1,9 @@
 /* Names of model kinds, inputs, activations and inits, and the parsers the CLI uses
  * for --model, --input, --act, --init and --hidden/--channels. */
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "topolearn/model.h"
+#include "topolearn/parse.h"
 
 static const char *const KINDS[] = {"topo", "sym", "mlp", "cnn"};
 static const char *const INPUTS[] = {"eigvec", "hopping", "qab"};
@@ -52,15 +50,14 @@ tl_status tl_model_init_parse(const char *s, tl_model_init *in, double *sigma, t
   const char *pre = "exact+noise:";
   if (s && !strncmp(s, pre, strlen(pre))) {
     const char *v = s + strlen(pre);
-    char *end;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (*v && !*end && !errno && isfinite(x) && x > 0) {
+    double x;
+    if (tl_parse_double(v, 0, TL_INIT_SIGMA_MAX, &x) == TL_PARSE_OK && x > 0) {
       *in = TL_INIT_EXACT_NOISE;
       *sigma = x;
       return TL_OK;
     }
-    return tl_error_set(err, TL_ERR_INPUT, "--init %s: noise '%s' (expected a number > 0)", s, v);
+    return tl_error_set(err, TL_ERR_INPUT, "--init %s: noise '%s' (expected a number in (0, %g])", s,
+                        v, TL_INIT_SIGMA_MAX);
   }
   return tl_error_set(err, TL_ERR_INPUT, "--init %s: unknown (expected exact|random|exact+noise:SIGMA)",
                       s ? s : "");
@@ -68,19 +65,16 @@ tl_status tl_model_init_parse(const char *s, tl_model_init *in, double *sigma, t
 
 tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err) {
   *n = 0;
-  const char *p = s ? s : "";
-  while (1) {
-    char *end;
-    errno = 0;
-    long v = strtol(p, &end, 10);
-    if (end == p || errno || v < 1 || v > 65536 || (*end && *end != ','))
+  tl_fields_t f = tl_fields(s ? s : "", ',');
+  while (tl_fields_next(&f)) {
+    long long v;
+    if (tl_parse_int_n(f.at, f.len, 1, 65536, &v))
       return tl_error_set(err, TL_ERR_INPUT, "layer widths '%s': expected positive integers "
-                          "separated by commas, e.g. 64,64", s ? s : "");
+                          "up to 65536 separated by commas, e.g. 64,64", s ? s : "");
     if (*n == TL_MODEL_MAX_LAYERS)
       return tl_error_set(err, TL_ERR_INPUT, "layer widths '%s': more than %d layers", s,
                           TL_MODEL_MAX_LAYERS);
     w[(*n)++] = (int)v;
-    if (!*end) return TL_OK;
-    p = end + 1;
   }
+  return TL_OK;
 }

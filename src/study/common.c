@@ -9,6 +9,7 @@
 
 #include "study/study_internal.h"
 #include "topolearn/outfile.h"
+#include "topolearn/parse.h"
 
 tl_status tl_study_path(const tl_study_config_t *c, const char *sub, const char *name, char *buf,
                         size_t cap, tl_error *err) {
@@ -49,26 +50,75 @@ tl_status tl_cell_write(const char *path, const char *const *keys, const double 
   return tl_outfile_commit(&o, err);
 }
 
+/* One line of a file of ours, without its newline; 0 at the end, -1 when a line is longer
+ * than cap - 2 bytes (a tampered file: refused, not read in pieces). */
+static int read_line(FILE *fp, char *line, size_t cap) {
+  if (!fgets(line, (int)cap, fp)) return 0;
+  size_t n = strlen(line);
+  if (n && line[n - 1] == '\n') line[--n] = '\0';
+  else if (!feof(fp)) return -1;
+  return 1;
+}
+
+/* A number we wrote with %.17g or %.9g (nan included), the whole field. */
+static int cell_number(const char *s, size_t n, double *v) {
+  const tl_parse_result r = tl_parse_double_n(s, n, -HUGE_VAL, HUGE_VAL, v);
+  return r == TL_PARSE_OK || r == TL_PARSE_NONFINITE;
+}
+
 tl_status tl_cell_read(const char *path, const char *const *keys, double *vals, int n,
                        tl_error *err) {
   FILE *fp = fopen(path, "r");
   if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
   for (int i = 0; i < n; i++) vals[i] = NAN;
   char line[512];
-  int found = 0;
-  while (fgets(line, sizeof line, fp)) {
-    char *comma = strchr(line, ',');
-    if (!comma) continue;
+  int found = 0, got, lineno = 0;
+  tl_status st = TL_OK;
+  while (!st && (got = read_line(fp, line, sizeof line)) != 0) {
+    lineno++;
+    char *comma = got > 0 ? strchr(line, ',') : NULL;
+    if (!comma) {
+      st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: not a key,value line", path, lineno);
+      break;
+    }
     *comma = '\0';
     for (int i = 0; i < n; i++)
       if (!strcmp(line, keys[i])) {
-        vals[i] = strtod(comma + 1, NULL);
+        if (!cell_number(comma + 1, strlen(comma + 1), &vals[i]))
+          st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: %s = '%s' is not a number", path, lineno,
+                            keys[i], comma + 1);
         found++;
       }
   }
   fclose(fp);
-  if (found < n) return tl_error_set(err, TL_ERR_INPUT, "%s: incomplete cell file (%d of %d keys)", path, found, n);
-  return TL_OK;
+  if (!st && found != n)
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: incomplete cell file (%d of %d keys)", path, found, n);
+  return st;
+}
+
+/* The learning curve a finished cell wrote: a header, then exactly one row per epoch,
+ * "epoch,loss,train_acc,test_acc,cos_lambda,cos_K". */
+static tl_status read_curve(const char *path, int epochs, double *curve, tl_error *err) {
+  FILE *fp = fopen(path, "r");
+  if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: missing learning curve", path);
+  char line[512];
+  tl_status st = TL_OK;
+  int got = read_line(fp, line, sizeof line); /* the header */
+  for (int e = 0; !st && e < epochs; e++) {
+    got = got > 0 ? read_line(fp, line, sizeof line) : got;
+    tl_fields_t f = tl_fields(got > 0 ? line : "", ',');
+    double v[TL_CURVE_COLS + 1];
+    int k = 0, ok = got > 0 && tl_fields_count(line, strlen(line), ',') == TL_CURVE_COLS + 1;
+    while (ok && tl_fields_next(&f)) ok = cell_number(f.at, f.len, &v[k++]);
+    if (!ok || v[0] != e + 1) {
+      st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: expected epoch %d and %d numbers", path, e + 2,
+                        e + 1, TL_CURVE_COLS);
+      break;
+    }
+    memcpy(curve + (size_t)e * TL_CURVE_COLS, v + 1, TL_CURVE_COLS * sizeof *v);
+  }
+  fclose(fp);
+  return st;
 }
 
 tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gauge_flip,
@@ -205,22 +255,7 @@ tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, c
     double v[4];
     st = tl_cell_read(kpath, cell_keys, v, 4, err);
     if (!st) st = tl_model_load(out_model, mpath, NULL, err);
-    FILE *fp = st ? NULL : fopen(cpath, "r");
-    if (!st && !fp) st = tl_error_set(err, TL_ERR_IO, "%s: missing learning curve", cpath);
-    if (fp) {
-      char line[512];
-      int e = -1;
-      while (fgets(line, sizeof line, fp) && e < c->epochs) {
-        if (e >= 0) {
-          double *row = out->curve + (size_t)e * TL_CURVE_COLS;
-          int ep;
-          if (sscanf(line, "%d,%lf,%lf,%lf,%lf,%lf", &ep, &row[0], &row[1], &row[2], &row[3], &row[4]) < 4)
-            break;
-        }
-        e++;
-      }
-      fclose(fp);
-    }
+    if (!st) st = read_curve(cpath, c->epochs, out->curve, err);
     if (st) {
       tl_cell_train_free(out);
       return st;

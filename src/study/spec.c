@@ -5,17 +5,22 @@
 #include <string.h>
 
 #include "study/study_internal.h"
+#include "topolearn/parse.h"
 
+/* kind[:option...]: options are an input (mlp, cnn), an init (random, exact,
+ * exact+noise:SIGMA, whose SIGMA is the next field) and gauge, each at most once. */
 tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, tl_error *err) {
   memset(out, 0, sizeof *out);
   if (strlen(spec) >= TL_STUDY_NAME_MAX)
-    return tl_error_set(err, TL_ERR_INPUT, "model spec '%s' is too long", spec);
+    return tl_error_set(err, TL_ERR_INPUT, "model spec '%s' is too long (expected at most %d "
+                        "characters)", spec, TL_STUDY_NAME_MAX - 1);
   snprintf(out->name, sizeof out->name, "%s", spec);
-  char buf[TL_STUDY_NAME_MAX];
-  snprintf(buf, sizeof buf, "%s", spec);
-  char *save = NULL, *tok = strtok_r(buf, ":", &save);
+  tl_fields_t f = tl_fields(spec, ':');
+  char tok[TL_STUDY_NAME_MAX]; /* a field of the spec, which fits (checked above) */
+  tl_fields_next(&f);
+  snprintf(tok, sizeof tok, "%.*s", (int)f.len, f.at);
   tl_model_kind kind;
-  tl_status st = tl_model_kind_from_name(tok ? tok : "", &kind, err);
+  tl_status st = tl_model_kind_from_name(tok, &kind, err);
   if (st) return st;
   tl_model_hyper_default(&out->hp, kind);
   if (kind == TL_MODEL_SYM) {
@@ -23,19 +28,31 @@ tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, t
     out->hp.band = L - 1; /* covers the chain: the marker is then exactly representable */
     out->hp.sym_hidden = 2 * out->hp.band + 1;
   }
-  while ((tok = strtok_r(NULL, ":", &save))) {
-    if (!strcmp(tok, "gauge")) {
+  int have_init = 0, have_input = 0;
+  const int takes_input = kind == TL_MODEL_MLP || kind == TL_MODEL_CNN;
+  while (tl_fields_next(&f)) {
+    snprintf(tok, sizeof tok, "%.*s", (int)f.len, f.at);
+    const int is_gauge = !strcmp(tok, "gauge");
+    const int is_init = !strcmp(tok, "random") || !strcmp(tok, "exact") || !strcmp(tok, "exact+noise");
+    if ((is_gauge && out->augment_gauge) || (is_init && have_init) ||
+        (!is_gauge && !is_init && takes_input && have_input))
+      return tl_error_set(err, TL_ERR_INPUT, "model spec '%s': '%s' is a second %s (expected each "
+                          "of input, init and gauge at most once)", spec, tok,
+                          is_gauge ? "gauge" : is_init ? "init" : "input");
+    if (is_gauge) {
       out->augment_gauge = 1;
-    } else if (!strcmp(tok, "random") || !strcmp(tok, "exact") || !strncmp(tok, "exact+noise", 11)) {
-      char init[48];
+    } else if (is_init) {
+      char init[TL_STUDY_NAME_MAX + 16];
       snprintf(init, sizeof init, "%s", tok);
-      if (!strcmp(tok, "exact+noise")) { /* the sigma follows after the next ':' */
-        char *sigma = strtok_r(NULL, ":", &save);
-        snprintf(init, sizeof init, "exact+noise:%s", sigma ? sigma : "");
+      if (!strcmp(tok, "exact+noise")) { /* the sigma is the next field */
+        const int more = tl_fields_next(&f);
+        snprintf(init, sizeof init, "exact+noise:%.*s", more ? (int)f.len : 0, more ? f.at : "");
       }
       if ((st = tl_model_init_parse(init, &out->hp.init, &out->hp.init_sigma, err))) return st;
-    } else if (kind == TL_MODEL_MLP || kind == TL_MODEL_CNN) {
+      have_init = 1;
+    } else if (takes_input) {
       if ((st = tl_model_input_from_name(tok, &out->hp.input, err))) return st;
+      have_input = 1;
     } else {
       return tl_error_set(err, TL_ERR_INPUT, "model spec '%s': '%s' is not an option of %s "
                           "(expected random, exact, exact+noise:SIGMA or gauge)", spec, tok,
@@ -48,18 +65,22 @@ tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, t
 tl_status tl_study_models_parse(const char *list, int L, tl_study_model_t *models, int *n,
                                 tl_error *err) {
   *n = 0;
-  char buf[2048];
-  if (strlen(list) >= sizeof buf) return tl_error_set(err, TL_ERR_INPUT, "--models: list too long");
-  snprintf(buf, sizeof buf, "%s", list);
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+  tl_fields_t f = tl_fields(list, ',');
+  while (tl_fields_next(&f)) {
     if (*n >= TL_STUDY_MAX_MODELS)
       return tl_error_set(err, TL_ERR_INPUT, "--models: more than %d models", TL_STUDY_MAX_MODELS);
-    tl_status st = tl_study_model_parse(tok, L, &models[*n], err);
+    if (f.len == 0)
+      return tl_error_set(err, TL_ERR_INPUT, "--models: model %d of '%s' is empty (expected "
+                          "comma-separated specs such as topo:exact,mlp:eigvec)", f.index + 1, list);
+    if (f.len >= TL_STUDY_NAME_MAX)
+      return tl_error_set(err, TL_ERR_INPUT, "model spec '%.*s' is too long (expected at most %d "
+                          "characters)", (int)f.len, f.at, TL_STUDY_NAME_MAX - 1);
+    char spec[TL_STUDY_NAME_MAX];
+    snprintf(spec, sizeof spec, "%.*s", (int)f.len, f.at);
+    tl_status st = tl_study_model_parse(spec, L, &models[*n], err);
     if (st) return st;
     (*n)++;
   }
-  if (*n == 0) return tl_error_set(err, TL_ERR_INPUT, "--models: empty list");
   return TL_OK;
 }
 
@@ -116,12 +137,16 @@ tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_err
   if (!list)
     return tl_error_set(err, TL_ERR_INPUT, "unknown study '%s' (expected trainability, disorder, "
                         "size, unseen or prune)", study);
+  /* messages name the field (the CLI names its flag) */
+  if (c->L < 4 || c->L > 4096)
+    return tl_error_set(err, TL_ERR_INPUT, "L = %d is out of range for a study (expected 4..4096)",
+                        c->L);
   if (c->train_r_min > 0 || c->train_r_max < 1 || c->train_r_min < -3 || c->train_r_max > 3)
-    return tl_error_set(err, TL_ERR_INPUT, "--train-ranges %d:%d (expected a range containing 0 "
-                        "and 1 within -3..3)", c->train_r_min, c->train_r_max);
-  if (c->n_test < 16 || c->n_train < 16)
-    return tl_error_set(err, TL_ERR_INPUT, "sets of %ld/%ld chains are too small (expected >= 16)",
-                        c->n_train, c->n_test);
+    return tl_error_set(err, TL_ERR_INPUT, "train_ranges = %d:%d does not hold 0 and 1 (expected a "
+                        "range containing 0 and 1 within -3..3)", c->train_r_min, c->train_r_max);
+  if (c->n_train < 16 || c->n_test < 16)
+    return tl_error_set(err, TL_ERR_INPUT, "%s = %ld chains is too small (expected >= 16)",
+                        c->n_train < 16 ? "n_train" : "n_test", c->n_train < 16 ? c->n_train : c->n_test);
   tl_status st = tl_study_models_parse(list, c->L, c->models, &c->nmodels, err);
   if (!st && !strcmp(study, "prune")) /* only networks with a dense layer can be pruned */
     for (int i = 0; i < c->nmodels; i++)
