@@ -368,26 +368,26 @@ static void test_bad_options(void **state) {
   for (int i = 0; i < 3; i++) {
     tl_train_opts_default(&o);
     o.lr.lr = lrs[i];
-    expect_input_error(tl_train_opts_validate(&o, &err), &err, "--lr");
+    expect_input_error(tl_train_opts_validate(&o, &err), &err, "lr = ");
   }
   const int bad[2] = {0, -4};
   for (int i = 0; i < 2; i++) {
     tl_train_opts_default(&o);
     o.batch = bad[i];
-    expect_input_error(tl_train_opts_validate(&o, &err), &err, "--batch");
+    expect_input_error(tl_train_opts_validate(&o, &err), &err, "batch = ");
     tl_train_opts_default(&o);
     o.epochs = bad[i];
-    expect_input_error(tl_train_opts_validate(&o, &err), &err, "--epochs");
+    expect_input_error(tl_train_opts_validate(&o, &err), &err, "epochs = ");
   }
   tl_train_opts_default(&o);
   o.val_fraction = 0, o.early_stop = 2;
-  expect_input_error(tl_train_opts_validate(&o, &err), &err, "--early-stop");
+  expect_input_error(tl_train_opts_validate(&o, &err), &err, "early_stop = ");
   /* tl_train itself refuses them too, before touching the model */
   tl_model_t *m = mlp(8, 8, 3);
   tl_train_result_t res;
   tl_train_opts_default(&o);
   o.lr.lr = -1;
-  expect_input_error(tl_train(m, TRAIN, &o, &res, &err), &err, "--lr");
+  expect_input_error(tl_train(m, TRAIN, &o, &res, &err), &err, "lr = ");
   /* labels outside the model's classes */
   tl_model_hyper_t hp;
   tl_model_hyper_default(&hp, TL_MODEL_MLP);

@@ -9,25 +9,38 @@
 #include "topolearn.h"
 #include "topolearn/study.h"
 
-typedef int (*tl_cmd_fn)(int argc, char **argv);
+#include "cli/flags.h"
 
-typedef struct {
-  const char *name;
-  const char *summary;
-  tl_cmd_fn run;
-  int ranks; /* splits its work over mpirun's ranks; otherwise rank 0 alone runs it */
-} tl_cmd_t;
+/* `topolearn --help`, and the exit-status sentence every --help ends with. */
+void tl_cli_main_usage(FILE *out);
+extern const char *const tl_cli_exit_note;
+void tl_cli_print_wrapped(FILE *out, const char *text); /* word-wrapped at 88 columns */
 
 int tl_cmd_winding(int argc, char **argv);
 int tl_cmd_phase_diagram(int argc, char **argv);
 int tl_cmd_generate(int argc, char **argv);
 int tl_cmd_info(int argc, char **argv);
 
-/* Prints "topolearn CMD: message" on stderr and returns the exit code for status. */
+/* Prints "topolearn CMD: message" on stderr (escaped, one line) and returns the exit
+ * code for the status. */
 int tl_cli_fail(const char *cmd, const tl_error *err);
+/* tl_cli_fail for a library error about a field, named by its flag (tl_cli_map_fields). */
+int tl_cli_fail_cmd(const tl_cli_cmd_t *cmd, tl_error *err);
 
-/* Parsers for flag values: on failure they fill err with "--flag: 'text' is not ..."
- * and return TL_ERR_INPUT. */
+/* One line from a printf format: control bytes and bytes that are not UTF-8 in it are
+ * escaped (\n, \t, \xNN), so that text a user typed cannot break it into two lines. */
+void tl_cli_say(FILE *out, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void tl_cli_escape(const char *text, char *out, size_t cap);
+
+/* Flag values: on failure err says "--flag: 'text' is not ... (expected lo..hi)". */
+tl_status tl_cli_int_n(const char *flag, const char *s, size_t n, long long lo, long long hi,
+                       long long *out, tl_error *err);
+tl_status tl_cli_double_n(const char *flag, const char *s, size_t n, double lo, double hi,
+                          double *out, tl_error *err);
 tl_status tl_cli_int(const char *flag, const char *text, long lo, long hi, long *out,
                      tl_error *err);
 tl_status tl_cli_double(const char *flag, const char *text, double lo, double hi,
@@ -40,59 +53,48 @@ tl_status tl_cli_range(const char *flag, const char *text, double lo, double hi,
  * arguments with spaces or quotes quoted. */
 void tl_cli_join_command(int argc, char **argv, char *out, size_t cap);
 
-/* The environment the CLI depends on (OMP_NUM_THREADS) is well-formed. */
+/* The environment the CLI depends on (OMP_NUM_THREADS, the launcher's rank variables) is
+ * well-formed. tl_cli_env_preinit runs before the shared libraries' constructors. */
 tl_status tl_cli_check_env(tl_error *err);
+void tl_cli_env_preinit(char **envp);
+
+/* The run's threads (requested, or the OpenMP default when 0) can be created. */
+tl_status tl_cli_threads_check(int requested, tl_error *err);
 
 /* Installs handler for SIGINT and SIGTERM. */
 void tl_cli_on_signals(void (*handler)(int));
-
-/* Is there a value after argv[*i]? Advances *i and returns it, or sets err. */
-const char *tl_cli_value(int argc, char **argv, int *i, tl_error *err);
-/* The value after the flag argv[*i] (advancing *i), parsed by the parsers above with the
- * flag's name in the message: one call per numeric flag in every flag loop. */
-tl_status tl_cli_int_arg(int argc, char **argv, int *i, long lo, long hi, long *out,
-                         tl_error *err);
-tl_status tl_cli_double_arg(int argc, char **argv, int *i, double lo, double hi, double *out,
-                            tl_error *err);
-tl_status tl_cli_range_arg(int argc, char **argv, int *i, double lo, double hi, double *a,
-                           double *b, tl_error *err);
-
 
 /* ---- chain-family flags shared by winding, phase-diagram and generate ------------- */
 
 typedef struct {
   tl_family_t fam;
-  long seed;
+  uint64_t seed;
   tl_rswn_opts_t rswn;
-  int have_hop, have_vw;
-  const char *chain_flag; /* last flag that defines the chain itself (not W's options) */
+  int have_hop, pbc;
+  double v, w;         /* --v, --w: NaN when not given */
   double disorder_all; /* one D for every range, or -1 when given per range */
   double disorder_by_range[2 * TL_RANGE_MAX + 1];
   int disorder_given[2 * TL_RANGE_MAX + 1];
 } tl_cli_family_t;
 
-/* Defaults: L = 100, plain SSH t_0 = t_1 = 1, no disorder, OBC, seed 1, f = 1/2,
- * delta = 0.1. */
-void tl_cli_family_init(tl_cli_family_t *cf, int L);
+/* --L --hop --disorder --onsite --seed --pbc --bulk-fraction --delta, and --v --w (the
+ * plain-SSH shorthand; generate has its own, drawn per chain). */
+extern const tl_flag_t tl_cli_family_rows[];
+extern const tl_flag_t tl_cli_vw_rows[];
+/* The flags that define the chain itself (not W's options), for conflicts with a file. */
+extern const char *const tl_cli_chain_flags[];
 
-/* Consumes argv[*i] (and its value) if it is one of --L --hop --v --w --disorder
- * --onsite --seed --pbc --bulk-fraction --delta. Returns 1 when consumed, 0 when the
- * flag is not a family flag, -1 on a bad value (err filled). */
-int tl_cli_family_flag(int argc, char **argv, int *i, tl_cli_family_t *cf, tl_error *err);
+/* Defaults: L cells, plain SSH t_0 = t_1 = 1, no disorder, OBC, seed 1, the library's
+ * RSWN options. */
+void tl_cli_family_init(tl_cli_family_t *cf, int L);
 
 /* Final consistency checks after all flags are read. */
 tl_status tl_cli_family_finish(tl_cli_family_t *cf, tl_error *err);
 
-#define TL_CLI_FAMILY_HELP                                                               \
-  "  --L N               cells (default %d)\n"                                          \
-  "  --hop r:t[,r:t...]  mean hopping per range r (default 0:1,1:1; r may be negative)\n" \
-  "  --v X --w Y         plain SSH shorthand for --hop 0:X,1:Y\n"                       \
-  "  --disorder D        bond disorder on every range, or r:D[,r:D...] per range\n"     \
-  "  --onsite D0         on-site disorder (breaks chiral symmetry)\n"                   \
-  "  --seed S            random seed (default 1)\n"                                     \
-  "  --pbc               periodic boundaries (default open)\n"                          \
-  "  --bulk-fraction f   central fraction of cells averaged into W (default 0.5)\n"     \
-  "  --delta d           ambiguity threshold on |W - round W| (default 0.1)\n"
+/* "r:x[,r:x...]" (ranges within +-TL_RANGE_MAX, values in lo..hi, each range once). */
+tl_status tl_cli_parse_pairs(const char *flag, const char *text, double lo, double hi,
+                             double vals[2 * TL_RANGE_MAX + 1], int given[2 * TL_RANGE_MAX + 1],
+                             tl_error *err);
 
 /* ---- interruption for long runs (study, reproduce, train, generate) --------------- */
 
@@ -104,30 +106,20 @@ int tl_cli_interrupted(void);
 
 /* ---- study flags shared by `study` and `reproduce` --------------------------------- */
 
-/* Consumes one of --seeds --epochs --L --n-train --n-test --batch --lr --seed --models
- * --train-disorder --sweep --edge-cells --threads: 1 consumed, 0 not a study flag,
- * -1 bad value (err filled). */
-int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_error *err);
+/* --seeds --epochs --L --n-train --n-test --batch --lr --seed --models --train-disorder
+ * --train-ranges --sweep --edge-cells --threads, into a tl_study_config_t. */
+extern const tl_flag_t tl_cli_study_rows[];
 
-#define TL_CLI_STUDY_HELP                                                                  \
-  "  --quick             small sizes (minutes on two cores)\n"                            \
-  "  --seeds S           trainings per model (default 5, quick 2)\n"                      \
-  "  --epochs E          epochs per training (default 40, quick 10)\n"                    \
-  "  --L N               cells of the training chains (default 32, quick 16)\n"           \
-  "  --n-train N --n-test N   chains per set (default 4096/1024, quick 512/256)\n"        \
-  "  --batch B --lr LR   minibatch and Adam learning rate (default 64 (quick 32), 3e-3)\n" \
-  "  --seed S            base seed of data and trainings (default 1)\n"                   \
-  "  --models LIST       comma-separated model specs, e.g. topo:random,topo:exact+noise:0.1,\n" \
-  "                      sym:exact,mlp:eigvec,mlp:eigvec:gauge,mlp:hopping,cnn:eigvec\n"   \
-  "  --train-disorder D  bond disorder of the training chains (default 0)\n"              \
-  "  --train-ranges a:b  trainability: ranges of the training family (default 0:1, SSH)\n" \
-  "  --sweep D1,D2,...   test disorders of the disorder study (default 0,0.5,1,1.5,2,3)\n" \
-  "  --edge-cells e      cells at each end counted as edge in prune (default 2)\n"        \
-  "  --threads T         OpenMP/BLAS threads (default: all cores)\n"                      \
-  "  --out DIR           output directory\n"                                              \
-  "  --force             reuse an existing output directory, starting over\n"             \
-  "  --resume            continue an interrupted run in DIR from its finished cells\n"    \
-  "  --quiet             no progress lines\n"
+/* What `study` and `reproduce` share beyond the study's configuration. */
+typedef struct {
+  tl_study_config_t c;
+  const char *out;
+  int quick, force, resume, quiet;
+} tl_cli_study_args_t;
+/* The flags of tl_cli_study_args_t besides the configuration (--quick --out --force
+ * --resume --quiet), and the defaults of both (variant 1: --quick). */
+extern const tl_flag_t tl_cli_study_run_rows[];
+void tl_cli_study_defaults(void *state, int quick);
 
 /* Progress lines of study cells on stderr ("[study i/n, t s] cell"), and the poll of
  * the interruption flag; ctx is a tl_cli_study_progress_t. */
@@ -144,21 +136,22 @@ int tl_cmd_reproduce(int argc, char **argv);
 
 /* ---- model flags of `train` ------------------------------------------------------- */
 
+/* Model flags of `train`: what was given, applied over the kind's defaults at the end
+ * (-1, 0 or NULL: not given). */
 typedef struct {
-  tl_model_hyper_t hp;
-  int have_model, have_input, have_widths, have_act, have_init;
-  tl_model_input input;
+  int kind;
+  int input, act, init;
   int nlayers, width[TL_MODEL_MAX_LAYERS];
-  tl_model_act act;
   int kernel, pool, band, sym_hidden;
-  tl_model_init init;
   double init_sigma, beta0;
-  char freeze[256];  /* comma-separated tensor names */
+  const char *freeze[16]; /* names or comma lists, in the order given */
+  int nfreeze;
 } tl_cli_model_t;
 
-int tl_cli_model_flag(int argc, char **argv, int *i, tl_cli_model_t *cm, tl_error *err);
-/* --model required; applies the given flags over the kind's defaults. */
-tl_status tl_cli_model_finish(tl_cli_model_t *cm, tl_error *err);
+extern const tl_flag_t tl_cli_model_rows[];
+void tl_cli_model_init(tl_cli_model_t *cm);
+/* --model required; the hyperparameters: the kind's defaults with the given flags. */
+tl_status tl_cli_model_finish(const tl_cli_model_t *cm, tl_model_hyper_t *hp, tl_error *err);
 
 int tl_cmd_train(int argc, char **argv);
 int tl_cmd_eval(int argc, char **argv);

@@ -1,4 +1,5 @@
 /* topolearn generate — a labelled data set of chains -> HDF5 (docs/FORMAT.md). */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,79 +8,39 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: topolearn generate --out FILE.h5 [--n N] [family flags] [options]\n\n"
-          "Draws N chains (each from its own random stream keyed by seed and index), solves\n"
-          "them exactly and stores hoppings, spectrum, eigenvectors, Q_AB, W, label, ... in\n"
-          "HDF5 (see docs/FORMAT.md). Same seed -> same data, whatever --threads, and under\n"
-          "mpirun -np P whatever P (the ranks split the chains, rank 0 writes the file).\n\n"
-          "family (default: plain SSH, v and w uniform in [0, 2], L = 32, OBC, clean):\n"
-          TL_CLI_FAMILY_HELP
-          "  --v-range a:b       SSH: v uniform in [a, b] per chain (default 0:2)\n"
-          "  --w-range a:b       SSH: w uniform in [a, b] per chain (default 0:2)\n"
-          "  --hop-range r:a:b[,r:a:b...]  mean hopping of range r uniform in [a, b] per chain\n"
-          "                      (with --hop: ranges not listed here keep their --hop value)\n\n"
-          "options:\n"
-          "  --out FILE          output HDF5 file (required; written whole or not at all)\n"
-          "  --n N               chains to store (default 1000)\n"
-          "  --balanced          equal label counts over windings r_min..r_max, by rejection\n"
-          "  --max-candidates M  with --balanced: give up after M candidates (default 20 N + 1000)\n"
-          "  --no-qab            do not store Q_AB (N x L x L)\n"
-          "  --float32           store eigvecs and qab as float32 (half the bytes)\n"
-          "  --method M          full|window|auto (default auto: window when L >= %d and the\n"
-          "                      family is chiral). window = long-chain mode: W by the linear-\n"
-          "                      scaling windowed RSWN, W_error stored, local_marker on the bulk\n"
-          "                      window only, and NO energies, eigvecs or qab (--no-qab implied;\n"
-          "                      such files cannot train models). Needs L >= block + 2 buffer + 1\n"
-          "  --tol T             window convergence: max marker change between buffers (1e-8)\n"
-          "  --block B           cells per window block (200); --buffer B first buffer (50)\n"
-          "  --compress K        deflate level 0..9 (+ shuffle) for the large float fields\n"
-          "                      (default 0: they barely compress; small fields always level 1)\n"
-          "  --threads T         OpenMP threads (default: all cores; per rank under mpirun)\n"
-          "  --force             overwrite FILE if it exists (and start over from an\n"
-          "                      interrupted run's FILE.partial)\n"
-          "  --resume            continue the interrupted run kept in FILE.partial: the same\n"
-          "                      command plus --resume (any --threads); the file equals an\n"
-          "                      uninterrupted run's. The first SIGINT/SIGTERM stops at the next\n"
-          "                      block and keeps the finished chains there (one process only;\n"
-          "                      under mpirun with several ranks a signal keeps nothing)\n"
-          "  --quiet             no progress bar (it is shown only on a terminal anyway)\n",
-          32, TL_WINDOW_AUTO_MIN_L);
-}
-
 typedef struct {
-  int v_fixed, w_fixed, v_range, w_range;
-  double v, w, v_lo, v_hi, w_lo, w_hi;
+  double v, w;         /* --v, --w: NaN when not given */
+  double v_range[2], w_range[2];
+  int v_rng, w_rng;    /* --v-range, --w-range given */
   int hr_given[TL_NRANGE];
   double hr_lo[TL_NRANGE], hr_hi[TL_NRANGE];
 } hop_flags_t;
 
-/* "r:a:b[,r:a:b...]" */
-static tl_status parse_hop_range(const char *text, hop_flags_t *h, tl_error *err) {
-  char buf[1024];
-  if (strlen(text) >= sizeof buf) return tl_error_set(err, TL_ERR_INPUT, "--hop-range: value too long");
-  strcpy(buf, text);
-  char *save = NULL;
-  int any = 0;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    char *c = strchr(tok, ':');
-    if (!c || !strchr(c + 1, ':'))
-      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: '%s' is not r:a:b (expected e.g. 2:0:1)", tok);
-    *c = '\0';
-    long r;
-    double a, b;
-    tl_status st = tl_cli_int("--hop-range", tok, -TL_RANGE_MAX, TL_RANGE_MAX, &r, err);
-    if (!st) st = tl_cli_range("--hop-range", c + 1, -1e6, 1e6, &a, &b, err);
+/* --hop-range r:a:b[,r:a:b...] */
+static tl_status parse_hop_range(const tl_flag_t *row, const char *text, void *group, tl_error *err) {
+  hop_flags_t *h = group;
+  tl_fields_t f = tl_fields(text, ',');
+  while (tl_fields_next(&f)) {
+    if (tl_fields_count(f.at, f.len, ':') != 3)
+      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: '%.*s' is not r:a:b (expected e.g. 2:0:1)",
+                          (int)f.len, f.at);
+    tl_fields_t g = tl_fields_n(f.at, f.len, ':');
+    long long r;
+    double ab[2];
+    tl_fields_next(&g);
+    tl_status st = tl_cli_int_n("--hop-range", g.at, g.len, -TL_RANGE_MAX, TL_RANGE_MAX, &r, err);
+    for (int k = 0; !st && k < 2 && tl_fields_next(&g); k++)
+      st = tl_cli_double_n("--hop-range", g.at, g.len, row->dmin, row->dmax, &ab[k], err);
     if (st) return st;
+    if (ab[0] > ab[1])
+      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: '%.*s' has a > b (expected r:a:b with "
+                          "a <= b)", (int)f.len, f.at);
     if (h->hr_given[r + TL_RANGE_MAX])
-      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: range %ld given twice", r);
+      return tl_error_set(err, TL_ERR_INPUT, "--hop-range: range %lld given twice", r);
     h->hr_given[r + TL_RANGE_MAX] = 1;
-    h->hr_lo[r + TL_RANGE_MAX] = a;
-    h->hr_hi[r + TL_RANGE_MAX] = b;
-    any = 1;
+    h->hr_lo[r + TL_RANGE_MAX] = ab[0];
+    h->hr_hi[r + TL_RANGE_MAX] = ab[1];
   }
-  if (!any) return tl_error_set(err, TL_ERR_INPUT, "--hop-range: empty (expected r:a:b)");
   return TL_OK;
 }
 
@@ -89,19 +50,20 @@ static tl_status resolve_hoppings(tl_cli_family_t *cf, const hop_flags_t *h,
   tl_family_t *f = &cf->fam;
   int any_hr = 0;
   for (int i = 0; i < TL_NRANGE; i++) any_hr |= h->hr_given[i];
-  const int ssh_flags = h->v_fixed || h->w_fixed || h->v_range || h->w_range;
+  const int v_fixed = !isnan(h->v), w_fixed = !isnan(h->w);
+  const int ssh_flags = v_fixed || w_fixed || h->v_rng || h->w_rng;
   if ((cf->have_hop || any_hr) && ssh_flags)
     return tl_error_set(err, TL_ERR_INPUT, "--v/--w/--v-range/--w-range and --hop/--hop-range both "
                         "given (expected one family)");
-  if (h->v_fixed && h->v_range) return tl_error_set(err, TL_ERR_INPUT, "--v and --v-range both given");
-  if (h->w_fixed && h->w_range) return tl_error_set(err, TL_ERR_INPUT, "--w and --w-range both given");
+  if (v_fixed && h->v_rng) return tl_error_set(err, TL_ERR_INPUT, "--v and --v-range both given");
+  if (w_fixed && h->w_rng) return tl_error_set(err, TL_ERR_INPUT, "--w and --w-range both given");
   if (!cf->have_hop && !any_hr) { /* plain SSH */
     f->r_min = 0;
     f->r_max = 1;
-    p->t_lo[0] = h->v_fixed ? h->v : h->v_range ? h->v_lo : 0.0;
-    p->t_hi[0] = h->v_fixed ? h->v : h->v_range ? h->v_hi : 2.0;
-    p->t_lo[1] = h->w_fixed ? h->w : h->w_range ? h->w_lo : 0.0;
-    p->t_hi[1] = h->w_fixed ? h->w : h->w_range ? h->w_hi : 2.0;
+    p->t_lo[0] = v_fixed ? h->v : h->v_range[0]; /* v_range: the library's default or --v-range */
+    p->t_hi[0] = v_fixed ? h->v : h->v_range[1];
+    p->t_lo[1] = w_fixed ? h->w : h->w_range[0];
+    p->t_hi[1] = w_fixed ? h->w : h->w_range[1];
   } else {
     int lo = cf->have_hop ? f->r_min : TL_RANGE_MAX, hi = cf->have_hop ? f->r_max : -TL_RANGE_MAX;
     for (int i = 0; i < TL_NRANGE; i++)
@@ -131,107 +93,133 @@ static int on_progress(void *ctx, long done, long total) {
   return tl_cli_interrupted();
 }
 
-int tl_cmd_generate(int argc, char **argv) {
-  tl_error err = {0};
+typedef struct {
   tl_cli_family_t cf;
-  tl_cli_family_init(&cf, 32);
-  tl_dataset_params_t p;
-  tl_dataset_params_default(&p);
   hop_flags_t h;
-  memset(&h, 0, sizeof h);
-  const char *out = NULL;
-  int quiet = 0;
-  long x;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (!strcmp(a, "--v") || !strcmp(a, "--w")) {
-      double *dst = a[2] == 'v' ? &h.v : &h.w;
-      if (tl_cli_double_arg(argc, argv, &i, -1e6, 1e6, dst, &err)) return fail(&err);
-      *(a[2] == 'v' ? &h.v_fixed : &h.w_fixed) = 1;
-      continue;
-    }
-    int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
-    if (used < 0) return fail(&err);
-    if (used) continue;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else if (!strcmp(a, "--out")) {
-      if (!(out = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else if (!strcmp(a, "--n")) {
-      if (tl_cli_int_arg(argc, argv, &i, 1, 1000000000L, &p.n, &err)) return fail(&err);
-    } else if (!strcmp(a, "--v-range") || !strcmp(a, "--w-range")) {
-      const int is_v = a[2] == 'v';
-      double *lo = is_v ? &h.v_lo : &h.w_lo, *hi = is_v ? &h.v_hi : &h.w_hi;
-      if (tl_cli_range_arg(argc, argv, &i, -1e6, 1e6, lo, hi, &err)) return fail(&err);
-      *(is_v ? &h.v_range : &h.w_range) = 1;
-    } else if (!strcmp(a, "--hop-range")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_hop_range(v, &h, &err))
-        return fail(&err);
-    } else if (!strcmp(a, "--balanced")) {
-      p.balanced = 1;
-    } else if (!strcmp(a, "--max-candidates")) {
-      if (tl_cli_int_arg(argc, argv, &i, 1, 0x7fffffffffffL, &p.max_candidates, &err))
-        return fail(&err);
-    } else if (!strcmp(a, "--no-qab")) {
-      p.store_qab = 0;
-    } else if (!strcmp(a, "--float32")) {
-      p.float32 = 1;
-    } else if (!strcmp(a, "--method")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      if (!strcmp(v, "auto")) p.method = TL_DS_METHOD_AUTO;
-      else if (!strcmp(v, "full")) p.method = TL_DS_METHOD_FULL;
-      else if (!strcmp(v, "window")) p.method = TL_DS_METHOD_WINDOW;
-      else {
-        tl_error_set(&err, TL_ERR_INPUT, "--method: '%s' is unknown (expected full, window or auto)", v);
-        return fail(&err);
-      }
-    } else if (!strcmp(a, "--tol")) {
-      if (tl_cli_double_arg(argc, argv, &i, 1e-15, 1.0, &p.window.tol, &err)) return fail(&err);
-    } else if (!strcmp(a, "--block") || !strcmp(a, "--buffer")) {
-      if (tl_cli_int_arg(argc, argv, &i, 1, 100000, &x, &err)) return fail(&err);
-      if (a[3] == 'l') p.window.block = (int)x;
-      else p.window.buffer0 = (int)x;
-    } else if (!strcmp(a, "--compress")) {
-      if (tl_cli_int_arg(argc, argv, &i, 0, 9, &x, &err)) return fail(&err);
-      p.compress = (int)x;
-    } else if (!strcmp(a, "--threads")) {
-      if (tl_cli_int_arg(argc, argv, &i, 1, 1024, &x, &err)) return fail(&err);
-      p.threads = (int)x;
-    } else if (!strcmp(a, "--force")) {
-      p.force = 1;
-    } else if (!strcmp(a, "--resume")) {
-      p.resume = 1;
-    } else if (!strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else {
-      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn generate --help)", a);
-      return fail(&err);
-    }
-  }
-  if (!out) {
-    tl_error_set(&err, TL_ERR_INPUT, "--out FILE.h5 is required");
-    return fail(&err);
-  }
-  if (p.max_candidates && !p.balanced) {
-    tl_error_set(&err, TL_ERR_INPUT, "--max-candidates needs --balanced");
-    return fail(&err);
-  }
-  if (resolve_hoppings(&cf, &h, &p, &err) || tl_cli_family_finish(&cf, &err)) return fail(&err);
-  p.fam = cf.fam;
-  p.seed = (uint64_t)cf.seed;
-  p.rswn = cf.rswn;
-  /* the library's messages say "method window ... use method full"; here they name the flag */
-  if (tl_dataset_params_validate(&p, &err)) {
-    char *use = strstr(err.msg, "use method full");
-    if (!strncmp(err.msg, "method ", 7)) {
-      if (use) *use = '\0';
-      tl_error e2;
-      tl_error_set(&e2, err.status, "--%s%s", err.msg, use ? "use --method full)" : "");
-      err = e2;
-    }
-    return fail(&err);
-  }
+  tl_dataset_params_t p;
+  const char *out;
+  int no_qab, quiet;
+} gen_args;
+
+static const tl_flag_choice_t methods[] = {{"full", TL_DS_METHOD_FULL, 0},
+    {"window", TL_DS_METHOD_WINDOW, 0}, {"auto", TL_DS_METHOD_AUTO, 0}, {NULL, 0, 0}};
+
+#define H hop_flags_t
+static const tl_flag_t draw_rows[] = {
+    TL_FLAG_DOUBLE_ROW("v", H, v, -TL_CLI_HOP_MAX, TL_CLI_HOP_MAX, "X", "SSH: every chain's v"),
+    TL_FLAG_DOUBLE_ROW("w", H, w, -TL_CLI_HOP_MAX, TL_CLI_HOP_MAX, "Y", "SSH: every chain's w"),
+    {.name = "v-range", .type = TL_FT_RANGE, .metavar = "a:b", .off = offsetof(H, v_range),
+     .dmin = -TL_CLI_HOP_MAX, .dmax = TL_CLI_HOP_MAX, .help = "SSH: v uniform in [a, b] per chain"},
+    {.name = "w-range", .type = TL_FT_RANGE, .metavar = "a:b", .off = offsetof(H, w_range),
+     .dmin = -TL_CLI_HOP_MAX, .dmax = TL_CLI_HOP_MAX, .help = "SSH: w uniform in [a, b] per chain"},
+    {.name = "hop-range", .type = TL_FT_CUSTOM, .metavar = "r:a:b[,r:a:b...]",
+     .dmin = -TL_CLI_HOP_MAX, .dmax = TL_CLI_HOP_MAX, .parse = parse_hop_range,
+     .help = "mean hopping of range r uniform in [a, b] per chain (with --hop: ranges not "
+             "listed here keep their --hop value)"},
+    {0}};
+#undef H
+
+#define G gen_args
+static const tl_flag_t out_rows[] = {
+    TL_FLAG_STRING_ROW("out", G, out, "FILE.h5", "output HDF5 file (required; written whole or not at all)"),
+    {.name = "n", .type = TL_FT_LONG, .metavar = "N", .off = offsetof(G, p.n), .imin = 1,
+     .imax = 1000000000, .help = "chains to store"},
+    TL_FLAG_SWITCH_ROW("balanced", G, p.balanced,
+                       "equal label counts over windings r_min..r_max, by rejection"),
+    {.name = "max-candidates", .type = TL_FT_LONG, .metavar = "M", .off = offsetof(G, p.max_candidates),
+     .imin = 1, .imax = 0x7fffffffffffLL, .unset = "20 N + 1000",
+     .help = "with --balanced: give up after M candidates"},
+    TL_FLAG_SWITCH_ROW("no-qab", G, no_qab, "do not store Q_AB (N x L x L)"),
+    TL_FLAG_SWITCH_ROW("float32", G, p.float32, "store eigvecs and qab as float32 (half the bytes)"),
+    {.name = "method", .type = TL_FT_CHOICE, .metavar = "full|window|auto", .off = offsetof(G, p.method),
+     .choices = methods,
+     .help = "auto: window when the family is chiral and L >= " TL_CLI_STR(TL_WINDOW_AUTO_MIN_L) ". "
+             "window = long-chain mode: W by the linear-scaling windowed RSWN, W_error stored, "
+             "local_marker on the bulk window only, and NO energies, eigvecs or qab (such files "
+             "cannot train models); needs L >= block + 2 buffer + 1"},
+    TL_FLAG_DOUBLE_ROW("tol", G, p.window.tol, 1e-15, 1.0, "T",
+                       "window convergence: max marker change between buffers"),
+    TL_FLAG_INT_ROW("block", G, p.window.block, 1, 100000, "B", "cells per window block"),
+    TL_FLAG_INT_ROW("buffer", G, p.window.buffer0, 1, 100000, "B", "first buffer of a window"),
+    TL_FLAG_INT_ROW("compress", G, p.compress, 0, 9, "K",
+                    "deflate level (+ shuffle) of the large float fields (they barely compress; "
+                    "small fields always level 1)"),
+    TL_FLAG_THREADS_ROW(G, p.threads),
+    TL_FLAG_SWITCH_ROW("force", G, p.force, "overwrite FILE if it exists (and start over from an "
+                       "interrupted run's FILE.partial)"),
+    TL_FLAG_SWITCH_ROW("resume", G, p.resume, "continue the interrupted run kept in FILE.partial: "
+                       "the same command plus --resume (any --threads); the file equals an "
+                       "uninterrupted run's"),
+    TL_FLAG_SWITCH_ROW("quiet", G, quiet, "no progress bar (it is shown only on a terminal anyway)"),
+    {0}};
+#undef G
+
+static const tl_flag_group_t groups[] = {
+    {"output", out_rows, 0},
+    {"family (plain SSH with v and w drawn per chain unless --hop)", tl_cli_family_rows,
+     offsetof(gen_args, cf)},
+    {NULL, draw_rows, offsetof(gen_args, h)},
+    {NULL, NULL, 0}};
+
+static void gen_defaults(void *state, int variant) {
+  gen_args *a = state;
+  tl_dataset_params_default(&a->p);
+  tl_cli_family_init(&a->cf, a->p.fam.L);
+  a->cf.seed = a->p.seed;
+  a->h.v = a->h.w = NAN;
+  a->h.v_range[0] = a->p.t_lo[0], a->h.v_range[1] = a->p.t_hi[0];
+  a->h.w_range[0] = a->p.t_lo[1], a->h.w_range[1] = a->p.t_hi[1];
+}
+
+const tl_cli_cmd_t tl_cli_cmd_generate = {
+    .name = "generate",
+    .summary = "labelled data set of chains -> HDF5",
+    .synopsis = "--out FILE.h5 [--n N] [family flags] [options]",
+    .about = "Draws N chains (each from its own random stream keyed by seed and index), solves "
+             "them exactly and stores hoppings, spectrum, eigenvectors, Q_AB, W, label, ... in "
+             "HDF5 (see docs/FORMAT.md). Same seed -> same data, whatever --threads, and under "
+             "mpirun -np P whatever P (the ranks split the chains, rank 0 writes the file).",
+    .groups = groups,
+    .state_size = sizeof(gen_args),
+    .defaults = gen_defaults,
+    .notes = "The first SIGINT or SIGTERM stops at the next block and keeps the finished chains "
+             "in FILE.partial (exit 130; one process only: under mpirun with several ranks a "
+             "signal keeps nothing); the same command with --resume finishes them.",
+    .run = tl_cmd_generate,
+    .ranks = 1,
+};
+
+/* The parameters of the flags, validated; the library's messages name their fields, the
+ * command's flags replace them. */
+static tl_status finish_params(gen_args *a, const tl_cli_parsed_t *ps, tl_error *err) {
+  const tl_cli_cmd_t *cmd = &tl_cli_cmd_generate;
+  tl_dataset_params_t *p = &a->p;
+  if (!a->out) return tl_error_set(err, TL_ERR_INPUT, "--out FILE.h5 is required (see topolearn generate --help)");
+  if (p->max_candidates && !p->balanced)
+    return tl_error_set(err, TL_ERR_INPUT, "--max-candidates needs --balanced");
+  a->h.v_rng = tl_cli_seen(cmd, ps, "v-range") != 0;
+  a->h.w_rng = tl_cli_seen(cmd, ps, "w-range") != 0;
+  if (a->no_qab) p->store_qab = 0;
+  tl_status st = resolve_hoppings(&a->cf, &a->h, p, err);
+  if (!st) st = tl_cli_family_finish(&a->cf, err);
+  if (st) return st;
+  p->fam = a->cf.fam;
+  p->seed = a->cf.seed;
+  p->rswn = a->cf.rswn;
+  if ((st = tl_dataset_params_validate(p, err))) tl_cli_map_fields(cmd, err);
+  return st;
+}
+
+int tl_cmd_generate(int argc, char **argv) {
+  gen_args a;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_generate, argc, argv, &a, &ps);
+  if (code >= 0) return code;
+  tl_error err = {0};
+  if (finish_params(&a, &ps, &err)) return fail(&err);
+  tl_dataset_params_t p = a.p;
+  const char *out = a.out;
+  const int quiet = a.quiet;
   const int windowed = tl_dataset_params_windowed(&p);
   char command[4096];
   tl_cli_join_command(argc, argv, command, sizeof command);
@@ -262,8 +250,8 @@ int tl_cmd_generate(int argc, char **argv) {
   tl_progress_done(&bar);
   if (st && !root) return tl_status_exit_code(st);
   if (st == TL_ERR_INTERRUPTED) {
-    fprintf(stderr, "topolearn generate: interrupted; %ld of %ld chains kept in %s (run the same "
-            "command with --resume to finish)\n", stats.stored, p.n, ck);
+    tl_cli_say(stderr, "topolearn generate: interrupted; %ld of %ld chains kept in %s (run the same "
+               "command with --resume to finish)", stats.stored, p.n, ck);
     return tl_status_exit_code(st);
   }
   if (st) return fail(&err);
@@ -273,7 +261,7 @@ int tl_cmd_generate(int argc, char **argv) {
   /* a resume's rate counts only the chains it computed */
   char resumed[64] = "";
   if (p.resume) snprintf(resumed, sizeof resumed, " (resumed: %ld from the checkpoint)", stats.resumed);
-  printf("wrote %s: %ld chains%s, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)\n",
+  tl_cli_say(stdout, "wrote %s: %ld chains%s, L = %d, ranges %d..%d%s%s, %ld candidates, %.2f s (%.0f chains/s%s)",
          out, p.n, resumed, p.fam.L, p.fam.r_min, p.fam.r_max, p.balanced ? ", balanced" : "",
          windowed ? ", long-chain mode (method window: no spectrum stored)" : "",
          stats.candidates, stats.seconds_total,

@@ -3,13 +3,23 @@
 
 #include "cli/cli.h"
 
-static void usage(FILE *out) {
-  fprintf(out, "usage: topolearn info FILE.h5\n\n"
-               "Validates a topolearn data set (format version, shapes, types, every value)\n"
-               "and prints counts per label, ambiguous chains, parameters and provenance.\n"
-               "For models it prints the architecture and training provenance; for the\n"
-               "checkpoint of an interrupted generate or phase-diagram, how much is done.\n");
-}
+static const tl_flag_t rows[] = {{0}};
+static const tl_flag_group_t groups[] = {{NULL, rows, 0}, {NULL, NULL, 0}};
+
+const tl_cli_cmd_t tl_cli_cmd_info = {
+    .name = "info",
+    .summary = "summary of a topolearn HDF5 file",
+    .synopsis = "FILE.h5",
+    .about = "Validates a topolearn data set (format version, shapes, types, every value) and "
+             "prints counts per label, ambiguous chains, parameters and provenance. For models "
+             "it prints the architecture and training provenance; for the checkpoint of an "
+             "interrupted generate or phase-diagram, how much is done.",
+    .positional = "FILE",
+    .positional_help = "a data set, model or checkpoint file",
+    .groups = groups,
+    .state_size = 1,
+    .run = tl_cmd_info,
+};
 
 static void print_info(const char *path, const tl_dataset_info_t *in) {
   const tl_dataset_meta_t *m = &in->meta;
@@ -55,29 +65,18 @@ static void print_info(const char *path, const tl_dataset_info_t *in) {
 }
 
 int tl_cmd_info(int argc, char **argv) {
+  char state;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_info, argc, argv, &state, &ps);
+  if (code >= 0) return code;
   tl_error err = {0};
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return 0;
-    } else if (argv[i][0] == '-' || path) {
-      tl_error_set(&err, TL_ERR_INPUT, "unexpected argument '%s' (usage: topolearn info FILE.h5)",
-                   argv[i]);
-      return tl_cli_fail("info", &err);
-    }
-    path = argv[i];
-  }
-  if (!path) {
-    tl_error_set(&err, TL_ERR_INPUT, "FILE is required (usage: topolearn info FILE.h5)");
-    return tl_cli_fail("info", &err);
-  }
+  const char *path = ps.pos[0];
   tl_dataset_info_t *in = tl_malloc(sizeof *in);
   if (!in) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
     return tl_cli_fail("info", &err);
   }
-  int code = 0;
+  code = 0;
   tl_file_provenance_t prov;
   if (tl_file_provenance(path, &prov, &err)) {
     code = tl_cli_fail("info", &err);

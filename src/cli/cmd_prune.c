@@ -5,23 +5,6 @@
 #include "cli/cli.h"
 #include "topolearn/json.h"
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: topolearn prune --model MODEL.h5 --data SET.h5 [--data SET2.h5 ...] [--json]\n"
-          "                       [--out CURVE.csv] [--vectors VECTORS.csv] [--edge-cells e]\n"
-          "                       [--keep-ambiguous] [--force]\n\n"
-          "What a network uses (SPEC 4): the first dense layer of an mlp or cnn is replaced by\n"
-          "the top-k part of its SVD, k = 1, 2, 4, ..., full rank, and the accuracy measured on\n"
-          "each data set (up to %d); full rank is the unpruned model. Then, for the top %d\n"
-          "right-singular vectors, the share of their weight on the e edge cells at each end and\n"
-          "(eigvec input) on the two lowest-energy states, each beside its uniform share.\n\n"
-          "  --out CURVE.csv     k, rank and one accuracy column per data set\n"
-          "  --vectors FILE.csv  the top vectors' weight over the input axes (vector, row, cell,\n"
-          "                      weight; rows are states ascending in energy for eigvec input)\n"
-          "  --edge-cells e      cells at each end counted as edge (default 2)\n",
-          TL_PRUNE_MAX_SETS, TL_PRUNE_VECTORS);
-}
-
 static int fail(tl_error *err) { return tl_cli_fail("prune", err); }
 
 static void write_curve(FILE *fp, const tl_prune_t *p, const char *const *names, int nsets) {
@@ -117,45 +100,70 @@ static void print_text(const tl_model_t *m, const tl_prune_t *p, const char *con
   }
 }
 
-int tl_cmd_prune(int argc, char **argv) {
-  tl_error err = {0};
-  const char *model = NULL, *names[TL_PRUNE_MAX_SETS], *curve_path = NULL, *vec_path = NULL;
-  int nsets = 0, json = 0, force = 0;
-  long edge_cells = 2;
+typedef struct {
+  const char *model, *names[TL_PRUNE_MAX_SETS], *curve_path, *vec_path;
+  int nsets, json, force, edge_cells;
   tl_eval_opts_t eo;
-  tl_eval_opts_default(&eo);
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else if (!strcmp(a, "--model")) {
-      if (!(model = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else if (!strcmp(a, "--data")) {
-      if (nsets == TL_PRUNE_MAX_SETS) {
-        tl_error_set(&err, TL_ERR_INPUT, "--data: more than %d data sets", TL_PRUNE_MAX_SETS);
-        return fail(&err);
-      }
-      if (!(names[nsets++] = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else if (!strcmp(a, "--out")) {
-      if (!(curve_path = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else if (!strcmp(a, "--vectors")) {
-      if (!(vec_path = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else if (!strcmp(a, "--edge-cells")) {
-      if (tl_cli_int_arg(argc, argv, &i, 0, 100000, &edge_cells, &err)) return fail(&err);
-    } else if (!strcmp(a, "--json")) {
-      json = 1;
-    } else if (!strcmp(a, "--keep-ambiguous")) {
-      eo.keep_ambiguous = 1;
-    } else if (!strcmp(a, "--force")) {
-      force = 1;
-    } else {
-      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn prune --help)", a);
-      return fail(&err);
-    }
-  }
+} prune_args;
+
+#define P prune_args
+static const tl_flag_t rows[] = {
+    TL_FLAG_STRING_ROW("model", P, model, "MODEL.h5", "an mlp or cnn model (required)"),
+    {.name = "data", .type = TL_FT_STRS, .metavar = "SET.h5", .off = offsetof(P, names),
+     .count_off = offsetof(P, nsets), .imax = TL_PRUNE_MAX_SETS,
+     .help = "a data set to measure the accuracy on (required)"},
+    TL_FLAG_SWITCH_ROW("json", P, json, "one JSON object on stdout"),
+    TL_FLAG_STRING_ROW("out", P, curve_path, "CURVE.csv", "k, rank and one accuracy column per data set"),
+    TL_FLAG_STRING_ROW("vectors", P, vec_path, "FILE.csv",
+                       "the top vectors' weight over the input axes (vector, row, cell, weight; "
+                       "rows are states ascending in energy for eigvec input)"),
+    TL_FLAG_INT_ROW("edge-cells", P, edge_cells, 1, TL_CLI_EDGE_CELLS_MAX, "e",
+                    "cells at each end counted as edge"),
+    TL_FLAG_SWITCH_ROW("keep-ambiguous", P, eo.keep_ambiguous, "count ambiguous chains too"),
+    TL_FLAG_SWITCH_ROW("force", P, force, "overwrite CURVE.csv and FILE.csv"),
+    {0}};
+#undef P
+
+static const tl_flag_group_t groups[] = {{NULL, rows, 0}, {NULL, NULL, 0}};
+
+static void prune_defaults(void *state, int variant) {
+  prune_args *a = state;
+  tl_eval_opts_default(&a->eo);
+  tl_study_config_t c; /* the studies' edge cells: one default for the command and the study */
+  tl_study_config_default(&c, "prune", 0, NULL);
+  a->edge_cells = c.edge_cells;
+}
+
+const tl_cli_cmd_t tl_cli_cmd_prune = {
+    .name = "prune",
+    .summary = "SVD pruning curve of a trained model's first dense layer",
+    .synopsis = "--model MODEL.h5 --data SET.h5 [--data SET2.h5 ...] [options]",
+    .about = "What a network uses: the first dense layer of an mlp or cnn is replaced by the "
+             "top-k part of its SVD, k = 1, 2, 4, ..., full rank, and the accuracy measured on "
+             "each data set; full rank is the unpruned model. Then, for the top right-singular "
+             "vectors, the share of their weight on the e edge cells at each end and (eigvec "
+             "input) on the two lowest-energy states, each beside its uniform share.",
+    .groups = groups,
+    .state_size = sizeof(prune_args),
+    .defaults = prune_defaults,
+    .notes = "Both output files are written whole or not at all.",
+    .run = tl_cmd_prune,
+};
+
+int tl_cmd_prune(int argc, char **argv) {
+  prune_args a;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_prune, argc, argv, &a, &ps);
+  if (code >= 0) return code;
+  tl_error err = {0};
+  const char *model = a.model, *const *names = a.names, *curve_path = a.curve_path,
+             *vec_path = a.vec_path;
+  const int nsets = a.nsets, json = a.json, force = a.force;
+  const long edge_cells = a.edge_cells;
+  tl_eval_opts_t eo = a.eo;
   if (!model || !nsets) {
-    tl_error_set(&err, TL_ERR_INPUT, "%s is required", !model ? "--model MODEL.h5" : "--data SET.h5");
+    tl_error_set(&err, TL_ERR_INPUT, "%s is required (see topolearn prune --help)",
+                 !model ? "--model MODEL.h5" : "--data SET.h5");
     return fail(&err);
   }
   tl_model_t *m = NULL;
@@ -175,15 +183,15 @@ int tl_cmd_prune(int argc, char **argv) {
   if (!st && vec_path) st = tl_outfile_commit(&ov, &err);
   tl_outfile_abort(&oc);
   tl_outfile_abort(&ov);
-  int code = 0;
+  code = 0;
   if (st) {
     code = fail(&err);
   } else if (json) {
     print_json(&p, names, nsets);
   } else {
     print_text(m, &p, names, nsets, (int)edge_cells);
-    if (curve_path) printf("wrote %s\n", curve_path);
-    if (vec_path) printf("wrote %s\n", vec_path);
+    if (curve_path) tl_cli_say(stdout, "wrote %s", curve_path);
+    if (vec_path) tl_cli_say(stdout, "wrote %s", vec_path);
   }
   tl_prune_free(&p);
   for (int s = 0; s < nsets; s++) tl_samples_free(sets[s]);

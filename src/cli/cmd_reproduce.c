@@ -31,58 +31,102 @@ static double expected_seconds(const tl_study_config_t *c, int trainings_per_cel
   return t;
 }
 
-static void usage(FILE *out) {
-  fprintf(out, "usage: topolearn reproduce [--quick] [--out DIR] [options]\n\n"
-               "Runs every study (trainability, disorder, size, unseen, prune) and a phase\n"
-               "diagram, and writes DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and\n"
-               "DIR/summary.json. Options apply to every study:\n\n" TL_CLI_STUDY_HELP);
-}
+static const tl_flag_group_t groups[] = {
+    {"study (every study)", tl_cli_study_rows, offsetof(tl_cli_study_args_t, c)},
+    {"run", tl_cli_study_run_rows, 0},
+    {NULL, NULL, 0}};
+
+const tl_cli_cmd_t tl_cli_cmd_reproduce = {
+    .name = "reproduce",
+    .summary = "every study + report.md with figures (prints its expected time)",
+    .synopsis = "[--quick] [--out DIR] [options]",
+    .about = "Runs every study (trainability, disorder, size, unseen, prune) and a phase diagram, "
+             "and writes DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and DIR/summary.json "
+             "(DIR defaults to results/reproduce, or results/reproduce-quick). The options apply "
+             "to every study; without --models or --seeds the secondary studies (disorder, size, "
+             "unseen, prune) train at most 2 seeds.",
+    .groups = groups,
+    .state_size = sizeof(tl_cli_study_args_t),
+    .defaults = tl_cli_study_defaults,
+    .variant = "quick",
+    .notes = "The first SIGINT or SIGTERM stops after the cell under way and keeps the finished "
+             "cells (exit 130); the same command with --resume continues them.",
+    .run = tl_cmd_reproduce,
+    .ranks = 1,
+};
 
 static int fail(tl_error *err) { return tl_cli_fail("reproduce", err); }
 
-int tl_cmd_reproduce(int argc, char **argv) {
+/* Every study's configuration: its defaults with the same flags on top. */
+static int configure(int argc, char **argv, const tl_cli_study_args_t *a, const char *dir,
+                     tl_study_config_t cfg[NSTUDIES], double *expect) {
   tl_error err = {0};
-  int quick = 0, force = 0, resume = 0;
-  tl_cli_study_progress_t prog = {0, (long)time(NULL)};
-  const char *dir = NULL;
-  /* First pass: the reproduce-level flags; study flags are checked on a scratch config. */
-  tl_study_config_t scratch;
-  tl_study_config_default(&scratch, "trainability", 0, &err);
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    }
-    int used = tl_cli_study_flag(argc, argv, &i, &scratch, &err);
-    if (used < 0) return fail(&err);
-    if (used) continue;
-    if (!strcmp(a, "--quick")) quick = 1;
-    else if (!strcmp(a, "--force")) force = 1;
-    else if (!strcmp(a, "--resume")) resume = 1;
-    else if (!strcmp(a, "--quiet")) prog.quiet = 1;
-    else if (!strcmp(a, "--out")) {
-      if (!(dir = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-    } else {
-      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn reproduce --help)", a);
-      return fail(&err);
-    }
-  }
-  if (!dir) dir = quick ? "results/reproduce-quick" : "results/reproduce";
-  static tl_study_config_t cfg[NSTUDIES];
-  double expect = 0;
+  *expect = 0;
   for (int k = 0; k < NSTUDIES; k++) {
-    if (tl_study_config_default(&cfg[k], studies[k], quick, &err)) return fail(&err);
-    for (int i = 1; i < argc; i++) /* the same flags on every study's defaults */
-      if (tl_cli_study_flag(argc, argv, &i, &cfg[k], &err) < 0) return fail(&err);
+    tl_cli_study_args_t one;
+    tl_cli_parsed_t ps;
+    memset(&one, 0, sizeof one);
+    tl_study_config_default(&one.c, studies[k], a->quick, &err);
+    if (tl_cli_parse_into(&tl_cli_cmd_reproduce, argc, argv, &one, &ps, &err)) return fail(&err);
+    cfg[k] = one.c;
     if (!strcmp(studies[k], "disorder") || !strcmp(studies[k], "unseen") ||
         !strcmp(studies[k], "size") || !strcmp(studies[k], "prune"))
       if (!cfg[k].models_text && cfg[k].seeds > 2) cfg[k].seeds = 2; /* secondary studies: fewer seeds */
     cfg[k].out_dir = dir;
-    cfg[k].resume = resume;
-    if (tl_study_config_finish(&cfg[k], studies[k], &err)) return fail(&err);
-    expect += expected_seconds(&cfg[k], !strcmp(studies[k], "disorder") ? 2 : 1);
+    cfg[k].resume = a->resume;
+    if (tl_study_config_finish(&cfg[k], studies[k], &err)) return tl_cli_fail_cmd(&tl_cli_cmd_reproduce, &err);
+    *expect += expected_seconds(&cfg[k], !strcmp(studies[k], "disorder") ? 2 : 1);
   }
+  return -1;
+}
+
+/* The phase diagram of W (clean SSH) for the report: CSV, and the figure when gnuplot is
+ * there. */
+static tl_status phase_figure(const char *dir, int L, int figures_ok, tl_figures_t *figs,
+                              tl_error *err) {
+  tl_status st;
+  tl_phase_params_t p;
+  tl_phase_params_default(&p);
+  tl_family_ssh(&p.base, L, 1, 1);
+  p.x_lo = p.y_lo = 0;
+  p.x_hi = p.y_hi = 2;
+  p.nx = p.ny = 41;
+  tl_phase_point_t *pts = calloc((size_t)p.nx * p.ny, sizeof *pts);
+  char csv[4200], png[4200];
+  snprintf(csv, sizeof csv, "%s/data/phase_diagram.csv", dir);
+  snprintf(png, sizeof png, "%s/figures/phase_diagram.png", dir);
+  st = pts ? tl_phase_diagram(&p, pts, NULL, NULL, err) : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (!st) st = tl_outfile_make_parents(csv, err);
+  if (!st) st = tl_phase_write_csv(csv, &p, pts, 1, err);
+  free(pts);
+  if (!st && figures_ok) {
+    char title[128];
+    snprintf(title, sizeof title, "Real-space winding number W of clean SSH chains, L = %d", L);
+    if (!tl_outfile_make_parents(png, err) &&
+        !tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W", title, 0, 1, 1, err)) {
+      snprintf(figs->file[figs->n], sizeof figs->file[0], "figures/phase_diagram.png");
+      snprintf(figs->caption[figs->n], sizeof figs->caption[0], "Phase diagram: W of clean open "
+               "SSH chains of L = %d cells over (v, w); W = 1 where |w| > |v|, with a finite-size "
+               "crossover of width ~1/L' at the transition v = w.", L);
+      figs->n++;
+    }
+  }
+
+  return st;
+}
+
+int tl_cmd_reproduce(int argc, char **argv) {
+  tl_error err = {0};
+  tl_cli_study_args_t a;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_reproduce, argc, argv, &a, &ps);
+  if (code >= 0) return code;
+  const int quick = a.quick, force = a.force, resume = a.resume;
+  tl_cli_study_progress_t prog = {a.quiet, (long)time(NULL)};
+  const char *dir = a.out ? a.out : quick ? "results/reproduce-quick" : "results/reproduce";
+  static tl_study_config_t cfg[NSTUDIES];
+  double expect;
+  if ((code = configure(argc, argv, &a, dir, cfg, &expect)) >= 0) return code;
   int rank, size;
   tl_cli_mpi_world(&rank, &size);
   tl_status prep = rank == 0 ? tl_cli_prepare_dir(dir, force, resume, &err) : TL_OK;
@@ -93,7 +137,6 @@ int tl_cmd_reproduce(int argc, char **argv) {
   tl_cli_catch_interrupts();
   {
     tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
-    int code;
     if (tl_cli_study_ranks(studies, NSTUDIES, cfg, &hooks, &code)) return code;
   }
   printf("reproduce: %s run, expected time about %.0f min on two cores; progress on stderr\n",
@@ -107,43 +150,14 @@ int tl_cmd_reproduce(int argc, char **argv) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
     return fail(&err);
   }
-  tl_status st = TL_OK;
   int figures_ok = tl_gnuplot_path() != NULL;
-  if (!figures_ok) fprintf(stderr, "topolearn reproduce: warning: gnuplot not found; figures are skipped\n");
-  /* Phase diagram of W (clean SSH) for the report. */
-  {
-    tl_phase_params_t p;
-    tl_phase_params_default(&p);
-    tl_family_ssh(&p.base, cfg[0].L, 1, 1);
-    p.x_lo = p.y_lo = 0;
-    p.x_hi = p.y_hi = 2;
-    p.nx = p.ny = 41;
-    tl_phase_point_t *pts = calloc((size_t)p.nx * p.ny, sizeof *pts);
-    char csv[4200], png[4200];
-    snprintf(csv, sizeof csv, "%s/data/phase_diagram.csv", dir);
-    snprintf(png, sizeof png, "%s/figures/phase_diagram.png", dir);
-    st = pts ? tl_phase_diagram(&p, pts, NULL, NULL, &err) : tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
-    if (!st) st = tl_outfile_make_parents(csv, &err);
-    if (!st) st = tl_phase_write_csv(csv, &p, pts, 1, &err);
-    free(pts);
-    if (!st && figures_ok) {
-      char title[128];
-      snprintf(title, sizeof title, "Real-space winding number W of clean SSH chains, L = %d", cfg[0].L);
-      if (!tl_outfile_make_parents(png, &err) &&
-          !tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W", title, 0, 1, 1, &err)) {
-        snprintf(figs->file[figs->n], sizeof figs->file[0], "figures/phase_diagram.png");
-        snprintf(figs->caption[figs->n], sizeof figs->caption[0], "Phase diagram: W of clean open "
-                 "SSH chains of L = %d cells over (v, w); W = 1 where |w| > |v|, with a finite-size "
-                 "crossover of width ~1/L' at the transition v = w.", cfg[0].L);
-        figs->n++;
-      }
-    }
-  }
+  if (!figures_ok) tl_cli_say(stderr, "topolearn reproduce: warning: gnuplot not found; figures are skipped");
+  tl_status st = phase_figure(dir, cfg[0].L, figures_ok, figs, &err);
   char path[4200];
   snprintf(path, sizeof path, "%s/summary.json", dir);
   for (int k = 0; k < NSTUDIES && !st; k++) {
     tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
-    if (!prog.quiet) fprintf(stderr, "reproduce: study %s (%d of %d)\n", studies[k], k + 1, NSTUDIES);
+    if (!prog.quiet) tl_cli_say(stderr, "reproduce: study %s (%d of %d)", studies[k], k + 1, NSTUDIES);
     st = tl_study_run(studies[k], &cfg[k], &hooks, sum, &err);
     if (!st) st = tl_summary_write_json(sum, path, &err); /* after every study */
     if (!st && figures_ok) {
@@ -151,7 +165,7 @@ int tl_cmd_reproduce(int argc, char **argv) {
       for (int i = 0; i < cfg[k].nmodels; i++) names[i] = cfg[k].models[i].name;
       memset(one, 0, sizeof *one);
       if (tl_report_study_figures(studies[k], dir, names, cfg[k].nmodels, one, &err))
-        fprintf(stderr, "topolearn reproduce: warning: %s\n", err.msg);
+        tl_cli_say(stderr, "topolearn reproduce: warning: %s", err.msg);
       for (int i = 0; i < one->n && figs->n < TL_FIGURES_MAX; i++, figs->n++) {
         memcpy(figs->file[figs->n], one->file[i], sizeof figs->file[0]);
         memcpy(figs->caption[figs->n], one->caption[i], sizeof figs->caption[0]);
@@ -159,16 +173,16 @@ int tl_cmd_reproduce(int argc, char **argv) {
     }
   }
   if (st == TL_ERR_INTERRUPTED) {
-    fprintf(stderr, "topolearn reproduce: interrupted; finished cells are kept in %s/cells (rerun with --resume)\n", dir);
+    tl_cli_say(stderr, "topolearn reproduce: interrupted; finished cells are kept in %s/cells (rerun with --resume)", dir);
     free(sum), free(figs), free(one);
-    return 2;
+    return tl_status_exit_code(st);
   }
   char command[1024];
   tl_cli_join_command(argc, argv, command, sizeof command);
   if (!st) st = tl_report_write(dir, sum, figs, &cfg[0], &cfg[1], command, (double)((long)time(NULL) - prog.start), &err);
   free(sum), free(figs), free(one);
   if (st) return fail(&err);
-  printf("reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, numbers in %s)\n",
-         dir, dir, dir, path);
+  tl_cli_say(stdout, "reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, numbers in %s)",
+             dir, dir, dir, path);
   return 0;
 }

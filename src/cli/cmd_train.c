@@ -9,31 +9,6 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: topolearn train --data TRAIN.h5 --model M --out MODEL.h5 [options]\n\n"
-          "model:\n"
-          "  --model topo|sym|mlp|cnn\n"
-          "  --input eigvec|hopping|qab   mlp (all three), cnn (eigvec|hopping)\n"
-          "  --hidden 64,64 / --channels 16,16   widths of mlp layers / cnn convolutions\n"
-          "  --act relu|tanh|square        activation (square: sym)\n"
-          "  --kernel K --pool P           cnn kernel and mean-pool window\n"
-          "  --band D --sym-hidden H       sym: features |d| <= D, hidden units\n"
-          "  --init random|exact|exact+noise:SIGMA   topo and sym\n"
-          "  --freeze lambda|K|beta|NAME   keep a tensor fixed (repeatable, or comma list)\n"
-          "  --beta0 B                     initial sharpness of the nearest-integer head\n"
-          "training:\n"
-          "  --epochs E (20) --batch B (32) --lr LR (1e-3) --seed S (1)\n"
-          "  --optim adam|sgd --momentum M (0.9) --weight-decay W (0, decoupled)\n"
-          "  --schedule constant|step:K:GAMMA|cosine\n"
-          "  --val-fraction f (0.1) --early-stop P (patience, 0: off)\n"
-          "  --augment gauge               random sign of each state per sample and epoch\n"
-          "  --keep-ambiguous              train on ambiguous chains too\n"
-          "  --regress-w                   topo/sym: loss (W - RSWN)^2\n"
-          "  --threads T --test TEST.h5 --metrics FILE.csv --force --quiet\n"
-          "  --resume                      continue the run saved in MODEL.h5 (after an interruption)\n");
-}
-
 /* FNV-1a 64 of the file's bytes: the training data's identity in the model file. */
 static void file_hash(const char *path, char *out, size_t cap) {
   FILE *fp = fopen(path, "rb");
@@ -66,6 +41,7 @@ static int on_epoch(const tl_train_epoch_t *e, void *user) {
   return e->epoch < e->epochs && tl_cli_interrupted();
 }
 
+/* constant | step:K:GAMMA | cosine; K and GAMMA checked by the one number parser */
 static tl_status parse_schedule(const char *v, tl_nn_lr_t *lr, int epochs, tl_error *err) {
   if (!strcmp(v, "constant")) {
     lr->kind = TL_NN_LR_CONSTANT;
@@ -73,10 +49,16 @@ static tl_status parse_schedule(const char *v, tl_nn_lr_t *lr, int epochs, tl_er
     lr->kind = TL_NN_LR_COSINE;
     lr->total_epochs = epochs;
     lr->lr_min = 0;
-  } else if (!strncmp(v, "step:", 5)) {
+  } else if (!strncmp(v, "step:", 5) && tl_fields_count(v, strlen(v), ':') == 3) {
+    tl_fields_t f = tl_fields(v + 5, ':');
+    long long k;
     lr->kind = TL_NN_LR_STEP;
-    if (sscanf(v + 5, "%d:%lf", &lr->step_epochs, &lr->gamma) != 2)
-      return tl_error_set(err, TL_ERR_INPUT, "--schedule: '%s' is not step:K:GAMMA", v);
+    tl_fields_next(&f);
+    tl_status st = tl_cli_int_n("--schedule step:K", f.at, f.len, 1, TL_CLI_EPOCHS_MAX, &k, err);
+    tl_fields_next(&f);
+    if (!st) st = tl_cli_double_n("--schedule step:K:GAMMA", f.at, f.len, 0, 1, &lr->gamma, err);
+    if (st) return st;
+    lr->step_epochs = (int)k;
   } else {
     return tl_error_set(err, TL_ERR_INPUT, "--schedule: '%s' is unknown (expected constant, "
                         "step:K:GAMMA or cosine)", v);
@@ -84,213 +66,269 @@ static tl_status parse_schedule(const char *v, tl_nn_lr_t *lr, int epochs, tl_er
   return tl_nn_lr_validate(lr, err);
 }
 
+typedef struct {
+  tl_train_opts_t o;
+  tl_cli_model_t cm;
+  const char *data, *test, *out, *metrics, *schedule;
+  int optim, force, resume, quiet;
+  double momentum, weight_decay;
+} train_args;
+
+static void show_schedule(const tl_flag_t *row, const void *g, char *buf, size_t cap) {
+  static const char *const names[] = {"constant", "step", "cosine"};
+  const unsigned k = (unsigned)((const train_args *)g)->o.lr.kind;
+  snprintf(buf, cap, "%s", k < 3 ? names[k] : "?");
+}
+
+static void show_momentum(const tl_flag_t *row, const void *g, char *buf, size_t cap) {
+  tl_nn_optim_t sgd;
+  tl_nn_optim_default(&sgd, TL_NN_SGD);
+  snprintf(buf, cap, "%g with sgd", sgd.momentum);
+}
+
+static const tl_flag_choice_t optims[] = {{"adam", TL_NN_ADAM, 0}, {"sgd", TL_NN_SGD, 0}, {NULL, 0, 0}};
+static const tl_flag_choice_t augments[] = {{"gauge", 1, 0}, {NULL, 0, 0}};
+
+#define T train_args
+static const tl_flag_t io_rows[] = {
+    TL_FLAG_STRING_ROW("data", T, data, "TRAIN.h5", "training data set (required)"),
+    TL_FLAG_STRING_ROW("out", T, out, "MODEL.h5", "the trained model (required; written whole or "
+                       "not at all; with --resume, the model to continue)"),
+    TL_FLAG_STRING_ROW("test", T, test, "TEST.h5", "a data set to evaluate on at the end"),
+    TL_FLAG_STRING_ROW("metrics", T, metrics, "FILE.csv", "per-epoch loss and accuracies"),
+    TL_FLAG_SWITCH_ROW("force", T, force, "overwrite MODEL.h5 and FILE.csv"),
+    TL_FLAG_SWITCH_ROW("resume", T, resume, "continue the run saved in MODEL.h5 (after an "
+                       "interruption) up to --epochs"),
+    TL_FLAG_SWITCH_ROW("quiet", T, quiet, "no progress lines"),
+    {0}};
+
+static const tl_flag_t train_rows[] = {
+    TL_FLAG_INT_ROW("epochs", T, o.epochs, 1, TL_CLI_EPOCHS_MAX, "E", "epochs of training"),
+    TL_FLAG_INT_ROW("batch", T, o.batch, 1, TL_CLI_BATCH_MAX, "B", "minibatch size"),
+    {.name = "lr", .type = TL_FT_DOUBLE, .metavar = "LR", .off = offsetof(T, o.lr.lr),
+     .dmin = TL_CLI_LR_MIN, .dmax = TL_CLI_LR_MAX, .field = "lr learning_rate", .help = "learning rate"},
+    TL_FLAG_SEED_ROW(T, o.seed, "seed of the initialisation, the split and the batches"),
+    {.name = "optim", .type = TL_FT_CHOICE, .metavar = "adam|sgd", .off = offsetof(T, optim),
+     .choices = optims, .help = "optimiser"},
+    {.name = "momentum", .type = TL_FT_DOUBLE, .metavar = "M", .off = offsetof(T, momentum),
+     .dmin = 0, .dmax = 0.999999, .show = show_momentum, .help = "sgd momentum"},
+    TL_FLAG_DOUBLE_ROW("weight-decay", T, weight_decay, 0, 10, "W", "decoupled weight decay"),
+    {.name = "schedule", .type = TL_FT_STRING, .metavar = "constant|step:K:GAMMA|cosine",
+     .off = offsetof(T, schedule), .show = show_schedule,
+     .help = "learning rate: constant, times GAMMA every K epochs, or cosine to 0"},
+    TL_FLAG_DOUBLE_ROW("val-fraction", T, o.val_fraction, 0, 0.9, "f",
+                       "share of the chains kept for validation"),
+    {.name = "early-stop", .type = TL_FT_INT, .metavar = "P", .off = offsetof(T, o.early_stop),
+     .imin = 0, .imax = TL_CLI_EPOCHS_MAX, .unset = "off",
+     .help = "stop after P epochs without a better validation loss (0: off)"},
+    {.name = "augment", .type = TL_FT_CHOICE, .metavar = "gauge", .off = offsetof(T, o.augment_gauge),
+     .choices = augments, .unset = "none",
+     .help = "gauge: a random sign of each state per sample and epoch"},
+    TL_FLAG_SWITCH_ROW("keep-ambiguous", T, o.keep_ambiguous, "train on ambiguous chains too"),
+    TL_FLAG_SWITCH_ROW("regress-w", T, o.regress_w, "topo and sym: the loss (W - RSWN)^2"),
+    TL_FLAG_THREADS_ROW(T, o.threads),
+    {0}};
+#undef T
+
+static const tl_flag_group_t groups[] = {
+    {"files", io_rows, 0},
+    {"model", tl_cli_model_rows, offsetof(train_args, cm)},
+    {"training", train_rows, 0},
+    {NULL, NULL, 0}};
+
+static void train_defaults(void *state, int variant) {
+  train_args *a = state;
+  tl_train_opts_default(&a->o);
+  tl_cli_model_init(&a->cm);
+  a->optim = (int)a->o.optim.kind;
+  a->momentum = a->o.optim.momentum;
+  a->weight_decay = a->o.optim.weight_decay;
+}
+
+const tl_cli_cmd_t tl_cli_cmd_train = {
+    .name = "train",
+    .summary = "a model on a data set -> model HDF5 + metrics CSV",
+    .synopsis = "--data TRAIN.h5 --model KIND --out MODEL.h5 [options]",
+    .about = "Trains one model (docs/studies.md describes the kinds) on a data set of `topolearn "
+             "generate`, and saves it with its training provenance.",
+    .groups = groups,
+    .state_size = sizeof(train_args),
+    .defaults = train_defaults,
+    .notes = "The first SIGINT or SIGTERM ends the epoch under way and saves the model of the "
+             "last finished epoch to MODEL.h5 (exit 130); the same command with --resume "
+             "continues it.",
+    .run = tl_cmd_train,
+};
+
 static int fail(tl_error *err) { return tl_cli_fail("train", err); }
 
-int tl_cmd_train(int argc, char **argv) {
-  tl_error err = {0};
-  tl_cli_model_t cm;
-  memset(&cm, 0, sizeof cm);
-  tl_train_opts_t o;
-  tl_train_opts_default(&o);
-  const char *data = NULL, *test = NULL, *out = NULL, *metrics = NULL, *schedule = "constant";
-  int force = 0, resume = 0, quiet = 0;
-  long n;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int used = tl_cli_model_flag(argc, argv, &i, &cm, &err);
-    if (used < 0) return fail(&err);
-    if (used) continue;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else if (!strcmp(a, "--data")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      data = v;
-    } else if (!strcmp(a, "--test")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      test = v;
-    } else if (!strcmp(a, "--out")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      out = v;
-    } else if (!strcmp(a, "--metrics")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      metrics = v;
-    } else if (!strcmp(a, "--epochs") || !strcmp(a, "--batch") || !strcmp(a, "--early-stop") ||
-               !strcmp(a, "--threads")) {
-      const long lo = strcmp(a, "--early-stop") ? 1 : 0; /* 0: no early stopping */
-      if (tl_cli_int_arg(argc, argv, &i, lo, 1000000, &n, &err)) return fail(&err);
-      if (!strcmp(a, "--epochs")) o.epochs = (int)n;
-      else if (!strcmp(a, "--batch")) o.batch = (int)n;
-      else if (!strcmp(a, "--early-stop")) o.early_stop = (int)n;
-      else o.threads = (int)n;
-    } else if (!strcmp(a, "--lr")) {
-      if (tl_cli_double_arg(argc, argv, &i, 1e-12, 1e3, &o.lr.lr, &err)) return fail(&err);
-    } else if (!strcmp(a, "--seed")) {
-      if (tl_cli_int_arg(argc, argv, &i, 0, 0x7fffffffffffffffL, &n, &err)) return fail(&err);
-      o.seed = (uint64_t)n;
-    } else if (!strcmp(a, "--optim")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      if (strcmp(v, "adam") && strcmp(v, "sgd")) {
-        tl_error_set(&err, TL_ERR_INPUT, "--optim: '%s' is unknown (expected adam or sgd)", v);
-        return fail(&err);
-      }
-      double wd = o.optim.weight_decay;
-      tl_nn_optim_default(&o.optim, v[0] == 'a' ? TL_NN_ADAM : TL_NN_SGD);
-      o.optim.weight_decay = wd;
-    } else if (!strcmp(a, "--momentum")) {
-      if (tl_cli_double_arg(argc, argv, &i, 0, 0.999999, &o.optim.momentum, &err))
-        return fail(&err);
-    } else if (!strcmp(a, "--weight-decay")) {
-      if (tl_cli_double_arg(argc, argv, &i, 0, 10, &o.optim.weight_decay, &err)) return fail(&err);
-    } else if (!strcmp(a, "--schedule")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      schedule = v;
-    } else if (!strcmp(a, "--val-fraction")) {
-      if (tl_cli_double_arg(argc, argv, &i, 0, 0.9, &o.val_fraction, &err)) return fail(&err);
-    } else if (!strcmp(a, "--augment")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return fail(&err);
-      if (strcmp(v, "gauge")) {
-        tl_error_set(&err, TL_ERR_INPUT, "--augment: '%s' is unknown (expected gauge)", v);
-        return fail(&err);
-      }
-      o.augment_gauge = 1;
-    } else if (!strcmp(a, "--keep-ambiguous")) { o.keep_ambiguous = 1;
-    } else if (!strcmp(a, "--regress-w")) { o.regress_w = 1;
-    } else if (!strcmp(a, "--force")) { force = 1;
-    } else if (!strcmp(a, "--resume")) { resume = 1;
-    } else if (!strcmp(a, "--quiet")) { quiet = 1;
-    } else {
-      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn train --help)", a);
-      return fail(&err);
+/* The options of the flags: the optimiser's defaults with what was given on top. */
+static tl_status finish_opts(train_args *a, const tl_cli_parsed_t *ps, tl_error *err) {
+  const tl_cli_cmd_t *cmd = &tl_cli_cmd_train;
+  tl_nn_optim_default(&a->o.optim, (tl_nn_optim_kind)a->optim);
+  if (tl_cli_seen(cmd, ps, "momentum")) a->o.optim.momentum = a->momentum;
+  a->o.optim.weight_decay = a->weight_decay;
+  if (!a->data || !a->out)
+    return tl_error_set(err, TL_ERR_INPUT, "%s is required (see topolearn train --help)",
+                        !a->data ? "--data TRAIN.h5" : "--out MODEL.h5");
+  if (a->schedule && parse_schedule(a->schedule, &a->o.lr, a->o.epochs, err)) return err->status;
+  tl_status st = tl_train_opts_validate(&a->o, err);
+  if (!st && tl_nn_optim_validate(&a->o.optim, err)) st = err->status;
+  if (st) tl_cli_map_fields(cmd, err);
+  return st;
+}
+
+/* The model to train: a new one from the flags, or the one in MODEL.h5 for --resume. */
+static tl_status make_model(train_args *a, tl_model_hyper_t *hp, const tl_samples_t *s,
+                            tl_model_t **m, tl_model_provenance_t *prov, tl_error *err) {
+  tl_train_opts_t *o = &a->o;
+  if (a->resume) {
+    tl_status st = tl_model_load(m, a->out, prov, err);
+    if (!st && prov->epochs_done >= o->epochs)
+      st = tl_error_set(err, TL_ERR_INPUT, "%s: already trained for %d epochs (--epochs %d)", a->out,
+                        prov->epochs_done, o->epochs);
+    o->first_epoch = prov->epochs_done + 1;
+    return st;
+  }
+  tl_status st = tl_samples_label_range(s, o->keep_ambiguous, &hp->cmin, &hp->cmax, err);
+  if (!st && (hp->kind == TL_MODEL_TOPO || hp->kind == TL_MODEL_SYM)) {
+    hp->cmin -= 1; /* the head over the neighbouring integers keeps W calibrated */
+    hp->cmax += 1;
+  }
+  if (!st) {
+    if (hp->kind == TL_MODEL_SYM && hp->init == TL_INIT_EXACT && hp->act != TL_ACT_SQUARE) hp->act = TL_ACT_SQUARE;
+    hp->boundary = s->boundary;
+    tl_rng_t rng;
+    tl_rng_init(&rng, o->seed, 0x5eed);
+    st = tl_model_new(m, hp, s->L, s->r_min, s->r_max, &rng, err);
+  }
+  for (int i = 0; !st && i < a->cm.nfreeze; i++) { /* each a name or a comma list */
+    tl_fields_t f = tl_fields(a->cm.freeze[i], ',');
+    while (!st && tl_fields_next(&f)) {
+      char name[64];
+      snprintf(name, sizeof name, "%.*s", (int)f.len, f.at);
+      if (f.len >= sizeof name || !f.len)
+        st = tl_error_set(err, TL_ERR_INPUT, "--freeze: '%.*s' is not a tensor name", (int)f.len, f.at);
+      else
+        st = tl_model_freeze(*m, !strcmp(name, "beta") ? "log_beta" : name, err);
     }
   }
-  if (!data || !out) {
-    tl_error_set(&err, TL_ERR_INPUT, "%s is required", !data ? "--data TRAIN.h5" : "--out MODEL.h5");
-    return fail(&err);
-  }
-  if (!resume && tl_cli_model_finish(&cm, &err)) return fail(&err);
-  if (parse_schedule(schedule, &o.lr, o.epochs, &err) || tl_train_opts_validate(&o, &err)) return fail(&err);
-  struct stat sb;
-  if (!resume && !force && stat(out, &sb) == 0) {
-    tl_error_set(&err, TL_ERR_INPUT, "%s: exists (use --force to overwrite, --resume to continue it)", out);
-    return fail(&err);
-  }
-  if (metrics && !force && !resume && stat(metrics, &sb) == 0) {
-    tl_error_set(&err, TL_ERR_INPUT, "%s: exists (use --force to overwrite)", metrics);
-    return fail(&err);
-  }
+  return st;
+}
 
+/* What the run ended with: the interrupted, diverged or failed line, or the summary and
+ * the test accuracy. */
+static int report(const train_args *a, const tl_model_t *m, const tl_samples_t *ts,
+                  const tl_train_result_t *tr, tl_status st, tl_error *err, int last_epoch) {
+  if (st == TL_ERR_INTERRUPTED) {
+    tl_cli_say(stderr, "topolearn train: interrupted after epoch %d; checkpoint saved to %s (rerun "
+               "with --resume)", last_epoch, a->out);
+    return tl_status_exit_code(st);
+  }
+  if (st == TL_ERR_NUMERIC) {
+    tl_cli_say(stderr, "topolearn train: %s; the last good parameters are in %s", err->msg, a->out);
+    return 1;
+  }
+  if (st) return tl_cli_fail("train", err);
+  printf("trained %s for %d epochs on %d chains (%d excluded as ambiguous): loss %.4g, train acc %.4f, val acc %.4f\n",
+         tl_model_kind_name(m->hp.kind), tr->epochs_run, tr->n_train, tr->n_excluded, tr->loss, tr->train_acc, tr->val_acc);
+  tl_cli_say(stdout, "wrote %s%s%s", a->out, a->metrics ? " and " : "", a->metrics ? a->metrics : "");
+  if (!ts) return 0;
+  tl_eval_opts_t eo;
+  tl_eval_opts_default(&eo);
+  tl_eval_t r;
+  if (tl_model_eval(m, ts, &eo, NULL, NULL, &r, err)) return tl_cli_fail("train", err);
+  char wmax[64] = "";
+  if (!isnan(r.W_max)) snprintf(wmax, sizeof wmax, ", max |W - RSWN| %.3g", r.W_max);
+  tl_cli_say(stdout, "test accuracy %.4f on %d chains of %s%s", r.accuracy, r.n, a->test, wmax);
+  tl_eval_free(&r);
+  return 0;
+}
+
+/* Trains, saves the model (also the last good epoch's on an interruption or divergence)
+ * and commits the metrics; returns the status to report. */
+static tl_status run_training(train_args *a, tl_model_t *m, const tl_samples_t *s,
+                              tl_model_provenance_t *prov, tl_train_result_t *tr, int *last_epoch,
+                              tl_error *err) {
+  tl_train_opts_t *o = &a->o;
+  tl_outfile_t mo = {0};
+  train_ui ui;
+  memset(&ui, 0, sizeof ui);
+  ui.quiet = a->quiet;
+  tl_progress_init(&ui.bar, "train", a->quiet);
+  if (a->metrics) {
+    if (tl_outfile_begin(&mo, a->metrics, 1, 1, err)) return err->status;
+    ui.metrics = mo.fp;
+    fprintf(ui.metrics, "epoch,loss,train_acc,val_acc,val_loss,lr,seconds\n");
+  }
+  o->callback = on_epoch;
+  o->user = &ui;
+  tl_cli_catch_interrupts();
+  tl_status st = tl_train(m, s, o, tr, err);
+  tl_status saved_st = st;
+  tl_error saved_err = *err;
+  if (!st || st == TL_ERR_INTERRUPTED || st == TL_ERR_NUMERIC) {
+    /* the parameters of the last good epoch are the checkpoint */
+    const int before = o->first_epoch > 1 ? o->first_epoch - 1 : 0; /* epochs of a resumed file */
+    prov->epochs_done = !st ? o->epochs : ui.last_epoch ? ui.last_epoch : before;
+    tl_status ss = tl_model_save(m, a->out, 1, prov, err);
+    if (ss) saved_st = ss, saved_err = *err;
+  }
+  if (mo.fp && !saved_st) {
+    if (tl_outfile_commit(&mo, err)) saved_st = err->status, saved_err = *err;
+  } else if (mo.fp && saved_st == TL_ERR_INTERRUPTED) {
+    tl_outfile_commit(&mo, err);
+  }
+  tl_outfile_abort(&mo);
+  *err = saved_err;
+  *last_epoch = ui.last_epoch;
+  return saved_st;
+}
+
+static int exists(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0;
+}
+
+int tl_cmd_train(int argc, char **argv) {
+  train_args a;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_train, argc, argv, &a, &ps);
+  if (code >= 0) return code;
+  tl_error err = {0};
+  tl_model_hyper_t hp;
+  memset(&hp, 0, sizeof hp);
+  if (finish_opts(&a, &ps, &err) || (!a.resume && tl_cli_model_finish(&a.cm, &hp, &err)))
+    return fail(&err);
+  if (!a.resume && !a.force && exists(a.out)) {
+    tl_error_set(&err, TL_ERR_INPUT, "%s: exists (use --force to overwrite, --resume to continue it)", a.out);
+    return fail(&err);
+  }
+  if (a.metrics && !a.force && !a.resume && exists(a.metrics)) {
+    tl_error_set(&err, TL_ERR_INPUT, "%s: exists (use --force to overwrite)", a.metrics);
+    return fail(&err);
+  }
   tl_samples_t *s = NULL, *ts = NULL;
   tl_model_t *m = NULL;
   tl_model_provenance_t prov;
   memset(&prov, 0, sizeof prov);
-  tl_status st = tl_dataset_load_samples(data, &s, &err);
-  if (!st && test) st = tl_dataset_load_samples(test, &ts, &err);
-  if (!st && resume) {
-    st = tl_model_load(&m, out, &prov, &err);
-    if (!st && prov.epochs_done >= o.epochs)
-      st = tl_error_set(&err, TL_ERR_INPUT, "%s: already trained for %d epochs (--epochs %d)", out,
-                        prov.epochs_done, o.epochs);
-    o.first_epoch = prov.epochs_done + 1;
-  } else if (!st) {
-    tl_model_hyper_t *hp = &cm.hp;
-    st = tl_samples_label_range(s, o.keep_ambiguous, &hp->cmin, &hp->cmax, &err);
-    if (!st && (hp->kind == TL_MODEL_TOPO || hp->kind == TL_MODEL_SYM)) {
-      hp->cmin -= 1; /* the head over the neighbouring integers keeps W calibrated */
-      hp->cmax += 1;
-    }
-    if (!st) {
-      if (hp->kind == TL_MODEL_SYM && hp->init == TL_INIT_EXACT && hp->act != TL_ACT_SQUARE) hp->act = TL_ACT_SQUARE;
-      hp->boundary = s->boundary;
-      tl_rng_t rng;
-      tl_rng_init(&rng, o.seed, 0x5eed);
-      st = tl_model_new(&m, hp, s->L, s->r_min, s->r_max, &rng, &err);
-    }
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", cm.freeze);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); !st && t; t = strtok_r(NULL, ",", &save))
-      st = tl_model_freeze(m, !strcmp(t, "beta") ? "log_beta" : t, &err);
-  }
-  if (st) {
-    tl_samples_free(s);
-    tl_samples_free(ts);
-    tl_model_free(m);
-    return fail(&err);
-  }
-  prov.seed = o.seed;
-  file_hash(data, prov.data_hash, sizeof prov.data_hash);
-  tl_cli_join_command(argc, argv, prov.command, sizeof prov.command);
-  prov.created[0] = '\0';
-
-  tl_outfile_t mo = {0};
-  train_ui ui;
-  memset(&ui, 0, sizeof ui);
-  ui.quiet = quiet;
-  tl_progress_init(&ui.bar, "train", quiet);
-  if (metrics) {
-    if (tl_outfile_begin(&mo, metrics, 1, 1, &err)) goto out_fail;
-    ui.metrics = mo.fp;
-    fprintf(ui.metrics, "epoch,loss,train_acc,val_acc,val_loss,lr,seconds\n");
-  }
-  o.callback = on_epoch;
-  o.user = &ui;
-  tl_cli_catch_interrupts();
-  tl_train_result_t tr;
-  st = tl_train(m, s, &o, &tr, &err);
-  tl_status saved_st = st;
-  tl_error saved_err = err;
-  if (!st || st == TL_ERR_INTERRUPTED || st == TL_ERR_NUMERIC) {
-    /* the parameters of the last good epoch are the checkpoint */
-    const int before = o.first_epoch > 1 ? o.first_epoch - 1 : 0; /* epochs of a resumed file */
-    prov.epochs_done = !st ? o.epochs : ui.last_epoch ? ui.last_epoch : before;
-    tl_status ss = tl_model_save(m, out, 1, &prov, &err);
-    if (ss) saved_st = ss, saved_err = err;
-  }
-  if (mo.fp && !saved_st) {
-    if (tl_outfile_commit(&mo, &err)) saved_st = err.status, saved_err = err;
-  } else if (mo.fp && saved_st == TL_ERR_INTERRUPTED) {
-    tl_outfile_commit(&mo, &err);
-  }
-  tl_outfile_abort(&mo);
-  int code = 0;
-  if (saved_st == TL_ERR_INTERRUPTED) {
-    fprintf(stderr, "topolearn train: interrupted after epoch %d; checkpoint saved to %s (rerun with --resume)\n",
-            ui.last_epoch, out);
-    code = 2;
-  } else if (saved_st == TL_ERR_NUMERIC) {
-    fprintf(stderr, "topolearn train: %s; the last good parameters are in %s\n", saved_err.msg, out);
-    code = 1;
-  } else if (saved_st) {
-    code = tl_cli_fail("train", &saved_err);
+  tl_status st = tl_dataset_load_samples(a.data, &s, &err);
+  if (!st && a.test) st = tl_dataset_load_samples(a.test, &ts, &err);
+  if (!st) st = make_model(&a, &hp, s, &m, &prov, &err);
+  if (!st) {
+    prov.seed = a.o.seed;
+    file_hash(a.data, prov.data_hash, sizeof prov.data_hash);
+    tl_cli_join_command(argc, argv, prov.command, sizeof prov.command);
+    prov.created[0] = '\0';
+    tl_train_result_t tr;
+    int last_epoch = 0;
+    st = run_training(&a, m, s, &prov, &tr, &last_epoch, &err);
+    code = report(&a, m, ts, &tr, st, &err, last_epoch);
   } else {
-    printf("trained %s for %d epochs on %d chains (%d excluded as ambiguous): loss %.4g, train acc %.4f, val acc %.4f\n",
-           tl_model_kind_name(m->hp.kind), tr.epochs_run, tr.n_train, tr.n_excluded, tr.loss, tr.train_acc, tr.val_acc);
-    printf("wrote %s%s%s\n", out, metrics ? " and " : "", metrics ? metrics : "");
-    if (ts) {
-      double acc, wmax;
-      tl_eval_opts_t eo;
-      tl_eval_opts_default(&eo);
-      tl_eval_t r;
-      if (tl_model_eval(m, ts, &eo, NULL, NULL, &r, &err)) {
-        code = tl_cli_fail("train", &err);
-      } else {
-        acc = r.accuracy;
-        wmax = r.W_max;
-        printf("test accuracy %.4f on %d chains of %s", acc, r.n, test);
-        if (!isnan(wmax)) printf(", max |W - RSWN| %.3g", wmax);
-        printf("\n");
-        tl_eval_free(&r);
-      }
-    }
+    code = fail(&err);
   }
   tl_samples_free(s);
   tl_samples_free(ts);
   tl_model_free(m);
   return code;
-out_fail:
-  tl_samples_free(s);
-  tl_samples_free(ts);
-  tl_model_free(m);
-  return fail(&err);
 }

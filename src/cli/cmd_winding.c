@@ -15,36 +15,6 @@ static const char *path_name(tl_path p) {
   }
 }
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: topolearn winding [chain flags | --hoppings FILE [--index i]] [--json]\n\n"
-          "Real-space winding number W, local marker and k-space winding of one chain.\n\n"
-          "chain flags:\n" TL_CLI_FAMILY_HELP
-          "  --hoppings FILE     read hoppings from CSV (header t_R..., one row per cell) or\n"
-          "                      HDF5 (dataset 'hoppings', attribute r_min); see docs/physics.md\n"
-          "  --index i           chain index in an HDF5 file with several chains (default 0)\n"
-          "  --path P            auto|bidiag|banded|dense|full-h (force a solver path)\n"
-          "  --method M          full|window|auto: windowed RSWN for long chains (auto: window\n"
-          "                      when L >= %d and the chain is chiral)\n"
-          "  --tol T             window convergence: max marker change between buffers (1e-8)\n"
-          "  --block B           cells per window block (200); --buffer B first buffer (50)\n"
-          "  --json              one JSON object on stdout\n",
-          100, TL_WINDOW_AUTO_MIN_L);
-}
-
-static tl_status parse_path(const char *v, tl_path *p, tl_error *err) {
-  static const struct { const char *name; tl_path path; } table[] = {
-      {"auto", TL_PATH_AUTO}, {"bidiag", TL_PATH_BIDIAG}, {"banded", TL_PATH_BANDED},
-      {"dense", TL_PATH_DENSE}, {"full-h", TL_PATH_FULL_H}};
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (!strcmp(v, table[i].name)) {
-      *p = table[i].path;
-      return TL_OK;
-    }
-  return tl_error_set(err, TL_ERR_INPUT,
-                      "--path: '%s' is unknown (expected auto, bidiag, banded, dense or full-h)", v);
-}
-
 typedef struct {
   const char *method; /* "full" or "window" */
   double W_error;
@@ -96,66 +66,101 @@ static void print_human(const tl_chain_t *c, const tl_rswn_t *r, int kw, int kde
   printf("(local marker of every cell: --json)\n");
 }
 
-int tl_cmd_winding(int argc, char **argv) {
-  tl_error err = {0};
+enum { M_AUTO, M_FULL, M_WINDOW };
+static const tl_flag_choice_t methods[] = {
+    {"full", M_FULL, 0}, {"window", M_WINDOW, 0}, {"auto", M_AUTO, 0}, {NULL, 0, 0}};
+static const tl_flag_choice_t paths[] = {
+    {"auto", TL_PATH_AUTO, 0}, {"bidiag", TL_PATH_BIDIAG, 0}, {"banded", TL_PATH_BANDED, 0},
+    {"dense", TL_PATH_DENSE, 0}, {"full-h", TL_PATH_FULL_H, 0}, {NULL, 0, 0}};
+
+typedef struct {
   tl_cli_family_t cf;
-  tl_cli_family_init(&cf, 100);
-  const char *hopfile = NULL;
-  long index = 0;
-  int json = 0, have_index = 0;
-  tl_path path = TL_PATH_AUTO;
+  const char *hopfile;
+  int index, json, path, method;
   tl_window_opts_t wo;
-  tl_window_opts_default(&wo);
-  enum { M_AUTO, M_FULL, M_WINDOW } method = M_AUTO;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int used = tl_cli_family_flag(argc, argv, &i, &cf, &err);
-    if (used < 0) return tl_cli_fail("winding", &err);
-    if (used) continue;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else if (!strcmp(a, "--json")) {
-      json = 1;
-    } else if (!strcmp(a, "--hoppings")) {
-      if (!(hopfile = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
-    } else if (!strcmp(a, "--index")) {
-      if (tl_cli_int_arg(argc, argv, &i, 0, 0x7fffffffL, &index, &err)) return tl_cli_fail("winding", &err);
-      have_index = 1;
-    } else if (!strcmp(a, "--method")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err))) return tl_cli_fail("winding", &err);
-      if (!strcmp(v, "auto")) method = M_AUTO;
-      else if (!strcmp(v, "full")) method = M_FULL;
-      else if (!strcmp(v, "window")) method = M_WINDOW;
-      else {
-        tl_error_set(&err, TL_ERR_INPUT, "--method: '%s' is unknown (expected full, window or auto)", v);
-        return tl_cli_fail("winding", &err);
-      }
-    } else if (!strcmp(a, "--tol")) {
-      if (tl_cli_double_arg(argc, argv, &i, 1e-15, 1.0, &wo.tol, &err)) return tl_cli_fail("winding", &err);
-    } else if (!strcmp(a, "--block") || !strcmp(a, "--buffer")) {
-      long n;
-      if (tl_cli_int_arg(argc, argv, &i, 1, 100000, &n, &err)) return tl_cli_fail("winding", &err);
-      if (a[3] == 'l') wo.block = (int)n;
-      else wo.buffer0 = (int)n;
-    } else if (!strcmp(a, "--path")) {
-      if (!(v = tl_cli_value(argc, argv, &i, &err)) || parse_path(v, &path, &err))
-        return tl_cli_fail("winding", &err);
-    } else {
-      tl_error_set(&err, TL_ERR_INPUT, "unknown option '%s' (see topolearn winding --help)", a);
-      return tl_cli_fail("winding", &err);
-    }
+} winding_args;
+
+#define W winding_args
+static const tl_flag_t file_rows[] = {
+    TL_FLAG_STRING_ROW("hoppings", W, hopfile, "FILE",
+                       "read the chain from CSV (header t_R..., one row per cell) or HDF5 (dataset "
+                       "'hoppings', attribute r_min); see docs/physics.md"),
+    TL_FLAG_INT_ROW("index", W, index, 0, 0x7fffffff, "i",
+                    "chain index in an HDF5 file with several chains"),
+    {0}};
+
+static const tl_flag_t solver_rows[] = {
+    {.name = "method", .type = TL_FT_CHOICE, .metavar = "full|window|auto", .off = offsetof(W, method),
+     .choices = methods,
+     .help = "windowed RSWN for long chains (auto: window when the chain is chiral and long, "
+             "see `topolearn generate --help`)"},
+    {.name = "path", .type = TL_FT_CHOICE, .metavar = "auto|bidiag|banded|dense|full-h",
+     .off = offsetof(W, path), .choices = paths, .help = "force a solver path"},
+    TL_FLAG_DOUBLE_ROW("tol", W, wo.tol, 1e-15, 1.0, "T",
+                       "window convergence: max marker change between buffers"),
+    TL_FLAG_INT_ROW("block", W, wo.block, 1, 100000, "B", "cells per window block"),
+    TL_FLAG_INT_ROW("buffer", W, wo.buffer0, 1, 100000, "B", "first buffer of a window"),
+    TL_FLAG_SWITCH_ROW("json", W, json, "one JSON object on stdout"),
+    {0}};
+#undef W
+
+static const tl_flag_group_t groups[] = {
+    {"chain", tl_cli_family_rows, offsetof(winding_args, cf)},
+    {NULL, tl_cli_vw_rows, offsetof(winding_args, cf)},
+    {"or a chain from a file", file_rows, 0},
+    {"solver and output", solver_rows, 0},
+    {NULL, NULL, 0}};
+
+static void winding_defaults(void *state, int variant) {
+  winding_args *a = state;
+  tl_cli_family_init(&a->cf, 100);
+  tl_window_opts_default(&a->wo);
+  a->path = TL_PATH_AUTO;
+  a->method = M_AUTO;
+}
+
+const tl_cli_cmd_t tl_cli_cmd_winding = {
+    .name = "winding",
+    .summary = "W, local marker and k-space winding of one chain",
+    .synopsis = "[chain flags | --hoppings FILE [--index i]] [--json]",
+    .about = "Real-space winding number W, local marker and k-space winding of one chain.",
+    .groups = groups,
+    .state_size = sizeof(winding_args),
+    .defaults = winding_defaults,
+    .run = tl_cmd_winding,
+};
+
+static int fail(tl_error *err) { return tl_cli_fail("winding", err); }
+
+/* --hoppings defines the chain: a chain flag beside it is a conflict. */
+static tl_status check_file_flags(const winding_args *a, const tl_cli_parsed_t *ps, tl_error *err) {
+  const tl_cli_cmd_t *cmd = &tl_cli_cmd_winding;
+  const char *last = NULL;
+  int at = 0;
+  for (int i = 0; tl_cli_chain_flags[i]; i++) {
+    const int k = tl_cli_seen(cmd, ps, tl_cli_chain_flags[i]);
+    if (k > at) at = k, last = tl_cli_chain_flags[i];
   }
-  if (tl_cli_family_finish(&cf, &err)) return tl_cli_fail("winding", &err);
-  if (hopfile && cf.chain_flag) {
-    tl_error_set(&err, TL_ERR_INPUT, "%s conflicts with --hoppings (the file defines the chain; "
-                 "only --pbc, --bulk-fraction and --delta apply)", cf.chain_flag);
-    return tl_cli_fail("winding", &err);
-  }
-  if (have_index && !hopfile) {
-    tl_error_set(&err, TL_ERR_INPUT, "--index needs --hoppings FILE.h5");
-    return tl_cli_fail("winding", &err);
-  }
+  if (a->hopfile && last)
+    return tl_error_set(err, TL_ERR_INPUT, "--%s conflicts with --hoppings (the file defines the "
+                        "chain; only --pbc, --bulk-fraction and --delta apply)", last);
+  if (tl_cli_seen(cmd, ps, "index") && !a->hopfile)
+    return tl_error_set(err, TL_ERR_INPUT, "--index needs --hoppings FILE.h5");
+  return TL_OK;
+}
+
+int tl_cmd_winding(int argc, char **argv) {
+  winding_args a;
+  tl_cli_parsed_t ps;
+  int code = tl_cli_parse(&tl_cli_cmd_winding, argc, argv, &a, &ps);
+  if (code >= 0) return code;
+  tl_error err = {0};
+  tl_cli_family_t cf = a.cf;
+  const char *hopfile = a.hopfile;
+  const int index = a.index, json = a.json, method = a.method;
+  const tl_path path = (tl_path)a.path;
+  const tl_window_opts_t wo = a.wo;
+  if (tl_cli_family_finish(&cf, &err) || check_file_flags(&a, &ps, &err)) return fail(&err);
 
   tl_chain_t *chain = NULL;
   tl_solver_t *solver = NULL;
@@ -206,9 +211,9 @@ int tl_cmd_winding(int argc, char **argv) {
       used = solver->path;
     }
   }
-  int code = 0;
+  code = 0;
   if (st) {
-    code = tl_cli_fail("winding", &err);
+    code = fail(&err);
   } else {
     int kw = 0, kdef = 0;
     tl_kspace_winding_chain(chain, &kw, &kdef, NULL);

@@ -1,9 +1,18 @@
-/* topolearn — command-line entry: dispatches to one file per subcommand. */
+/* topolearn — command-line entry: dispatches to one file per subcommand (the registry in
+ * src/cli/commands.c). */
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+
+/* Before the shared libraries' constructors (libgomp's reads OMP_NUM_THREADS): glibc runs
+ * an executable's .preinit_array first, with argc, argv and envp. See src/cli/env.c. */
+static void preinit(int argc, char **argv, char **envp) {
+  (void)argc, (void)argv;
+  tl_cli_env_preinit(envp);
+}
+__attribute__((section(".preinit_array"), used)) static void (*const tl_preinit)(int, char **, char **) = preinit;
 
 /* SIGINT/SIGTERM: remove the temporaries of outputs in progress so no partial file
  * survives, then exit 130. Commands with checkpoints install their own handler. */
@@ -20,34 +29,11 @@ static void on_signal(int sig) {
   _exit(130);
 }
 
-static const tl_cmd_t commands[] = {
-    {"winding", "W, local marker and k-space winding of one chain", tl_cmd_winding, 0},
-    {"phase-diagram", "W over a (v, w) or (w, D) grid -> CSV + PNG", tl_cmd_phase_diagram, 0},
-    {"study", "one study: trainability, disorder, size, unseen, prune", tl_cmd_study, 1},
-    {"reproduce", "every study + report.md with figures (--quick: minutes)", tl_cmd_reproduce, 1},
-    {"generate", "labelled data set of chains -> HDF5", tl_cmd_generate, 1},
-    {"train", "a model on a data set -> model HDF5 + metrics CSV", tl_cmd_train, 0},
-    {"eval", "a model on a data set -> accuracy, confusion, per-chain CSV", tl_cmd_eval, 0},
-    {"prune", "SVD pruning curve of a trained model's first dense layer", tl_cmd_prune, 0},
-    {"info", "summary of a topolearn HDF5 file", tl_cmd_info, 0},
-};
-static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
-
-static void usage(FILE *out) {
-  fprintf(out,
-          "topolearn %s — how well do machine-learning models learn a topological invariant?\n\n"
-          "usage: topolearn COMMAND [options]   (topolearn COMMAND --help for its options)\n\n"
-          "commands:\n",
-          TL_VERSION);
-  for (int i = 0; i < n_commands; i++)
-    fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
-}
-
 /* Under mpirun, a command that splits its work over the ranks starts MPI on every rank.
  * Any other command (or any command of a build without MPI) runs once, on rank 0, with a
  * note; the other ranks exit at once instead of each repeating the whole run and writing
  * the same outputs. */
-static int run_command(const tl_cmd_t *cmd, int argc, char **argv) {
+static int run_command(const tl_cli_cmd_t *cmd, int argc, char **argv) {
   int size, rank = tl_cli_launcher_rank(&size);
   if (cmd->ranks && tl_cli_mpi_built()) {
     tl_cli_mpi_init(&argc, &argv);
@@ -64,18 +50,33 @@ static int run_command(const tl_cmd_t *cmd, int argc, char **argv) {
   return cmd->run(argc - 1, argv + 1);
 }
 
+/* The names of the commands, for the one-line refusals. */
+static void command_list(char *buf, size_t cap) {
+  size_t k = 0;
+  for (int i = 0; i < tl_cli_ncommands && k < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", tl_cli_commands[i]->name);
+}
+
+/* No command, or an unknown one: one line and a pointer to --help, exit 2 (the policy of
+ * every refusal: nothing on stdout, so that a script capturing it gets nothing). */
+static int refuse(const char *what, const char *name) {
+  char names[256];
+  command_list(names, sizeof names);
+  if (name) tl_cli_say(stderr, "topolearn: %s '%s' (expected one of: %s; see topolearn --help)", what, name, names);
+  else tl_cli_say(stderr, "topolearn: %s (expected one of: %s; see topolearn --help)", what, names);
+  return 2;
+}
+
 int main(int argc, char **argv) {
   tl_init();
   tl_cli_on_signals(on_signal);
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
-  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-    usage(stdout);
+  if (argc < 2) return refuse("a command is required", NULL);
+  const char *a = argv[1];
+  if (!strcmp(a, "--help") || !strcmp(a, "-h") || (!strcmp(a, "help") && argc == 2)) {
+    tl_cli_main_usage(stdout);
     return 0;
   }
-  if (!strcmp(argv[1], "--version")) {
+  if (!strcmp(a, "--version")) {
 #ifdef TL_WITH_MPI
     printf("topolearn %s (MPI)\n", TL_VERSION);
 #else
@@ -83,14 +84,15 @@ int main(int argc, char **argv) {
 #endif
     return 0;
   }
-  for (int i = 0; i < n_commands; i++)
-    if (!strcmp(argv[1], commands[i].name)) {
-      tl_error err = {0};
-      if (tl_cli_check_env(&err)) return tl_cli_fail(commands[i].name, &err);
-      return run_command(&commands[i], argc, argv);
-    }
-  fprintf(stderr, "topolearn: unknown command '%s' (expected one of:", argv[1]);
-  for (int i = 0; i < n_commands; i++) fprintf(stderr, " %s", commands[i].name);
-  fprintf(stderr, ")\n");
-  return 2;
+  if (!strcmp(a, "help")) { /* help CMD: CMD --help */
+    const tl_cli_cmd_t *cmd = tl_cli_command(argv[2]);
+    if (!cmd) return refuse("unknown command", argv[2]);
+    tl_cli_usage(cmd, stdout);
+    return 0;
+  }
+  const tl_cli_cmd_t *cmd = tl_cli_command(a);
+  if (!cmd) return refuse("unknown command", a);
+  tl_error err = {0};
+  if (tl_cli_check_env(&err)) return tl_cli_fail(cmd->name, &err);
+  return run_command(cmd, argc, argv);
 }

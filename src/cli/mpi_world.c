@@ -1,8 +1,7 @@
-/* Several processes under mpirun (SPEC 6 "Scale"): optional, compiled with MPI when
+/* Several processes under mpirun: optional, compiled with MPI when
  * CMake finds it. MPI starts only when the launcher says there are several ranks, so a
  * plain `topolearn ...` never touches MPI (no singleton start-up, no daemon). */
 #include <signal.h>
-#include <stdlib.h>
 
 #include "cli/cli.h"
 
@@ -11,18 +10,6 @@
 static int started = 0;
 #endif
 static volatile sig_atomic_t secondary = 0; /* read by signal handlers */
-
-/* Open MPI's and the PMI launchers' (MPICH, Slurm) variables. */
-static int env_int(const char *ompi, const char *pmi, int fallback) {
-  const char *v = getenv(ompi);
-  if (!v) v = getenv(pmi);
-  return v ? atoi(v) : fallback;
-}
-
-int tl_cli_launcher_rank(int *size) {
-  *size = env_int("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", 1);
-  return env_int("OMPI_COMM_WORLD_RANK", "PMI_RANK", 0);
-}
 
 int tl_cli_mpi_built(void) {
 #ifdef TL_WITH_MPI

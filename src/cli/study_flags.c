@@ -6,69 +6,51 @@
 
 #include "cli/cli.h"
 
-int tl_cli_study_flag(int argc, char **argv, int *i, tl_study_config_t *c, tl_error *err) {
-  const char *a = argv[*i], *v;
-  long n;
-  double x;
-  if (!strcmp(a, "--seeds")) {
-    if (tl_cli_int_arg(argc, argv, i, 1, 1000, &n, err)) return -1;
-    c->seeds = (int)n;
-  } else if (!strcmp(a, "--epochs")) {
-    if (tl_cli_int_arg(argc, argv, i, 1, 100000, &n, err)) return -1;
-    c->epochs = (int)n;
-  } else if (!strcmp(a, "--L")) {
-    if (tl_cli_int_arg(argc, argv, i, 4, 4096, &n, err)) return -1;
-    c->L = (int)n;
-  } else if (!strcmp(a, "--n-train") || !strcmp(a, "--n-test")) {
-    if (tl_cli_int_arg(argc, argv, i, 8, 10000000, &n, err)) return -1;
-    if (a[4] == 'r') c->n_train = n;
-    else c->n_test = n;
-  } else if (!strcmp(a, "--batch")) {
-    if (tl_cli_int_arg(argc, argv, i, 1, 65536, &n, err)) return -1;
-    c->batch = (int)n;
-  } else if (!strcmp(a, "--lr")) {
-    if (tl_cli_double_arg(argc, argv, i, 1e-12, 100, &c->lr, err)) return -1;
-  } else if (!strcmp(a, "--seed")) {
-    if (tl_cli_int_arg(argc, argv, i, 0, 0x7fffffffffffffffL, &n, err)) return -1;
-    c->seed = (uint64_t)n;
-  } else if (!strcmp(a, "--models")) {
-    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
-    c->models_text = v;
-  } else if (!strcmp(a, "--train-disorder")) {
-    if (tl_cli_double_arg(argc, argv, i, 0, 100, &c->train_disorder, err)) return -1;
-  } else if (!strcmp(a, "--train-ranges")) {
-    double lo, hi;
-    if (tl_cli_range_arg(argc, argv, i, -3, 3, &lo, &hi, err)) return -1;
-    c->train_r_min = (int)lo;
-    c->train_r_max = (int)hi;
-  } else if (!strcmp(a, "--sweep")) {
-    if (!(v = tl_cli_value(argc, argv, i, err))) return -1;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", v);
-    c->nsweep = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-      if (c->nsweep >= TL_STUDY_MAX_SWEEP) {
-        tl_error_set(err, TL_ERR_INPUT, "--sweep: more than %d values", TL_STUDY_MAX_SWEEP);
-        return -1;
-      }
-      if (tl_cli_double(a, t, 0, 100, &x, err)) return -1;
-      c->sweep[c->nsweep++] = x;
-    }
-    if (!c->nsweep) {
-      tl_error_set(err, TL_ERR_INPUT, "--sweep: empty (expected e.g. 0,1,2)");
-      return -1;
-    }
-  } else if (!strcmp(a, "--edge-cells")) {
-    if (tl_cli_int_arg(argc, argv, i, 1, 1000, &n, err)) return -1;
-    c->edge_cells = (int)n;
-  } else if (!strcmp(a, "--threads")) {
-    if (tl_cli_int_arg(argc, argv, i, 1, 1024, &n, err)) return -1;
-    c->threads = (int)n;
-  } else {
-    return 0;
-  }
-  return 1;
+#define C tl_study_config_t
+const tl_flag_t tl_cli_study_rows[] = {
+    TL_FLAG_INT_ROW("seeds", C, seeds, 1, 1000, "S", "trainings per model"),
+    TL_FLAG_INT_ROW("epochs", C, epochs, 1, TL_CLI_EPOCHS_MAX, "E", "epochs per training"),
+    TL_FLAG_INT_ROW("L", C, L, 1, TL_L_MAX, "N", "cells of the training chains (a study needs 4..4096)"),
+    {.name = "n-train", .type = TL_FT_LONG, .metavar = "N", .off = offsetof(C, n_train), .imin = 8,
+     .imax = 10000000, .help = "chains in each training set"},
+    {.name = "n-test", .type = TL_FT_LONG, .metavar = "N", .off = offsetof(C, n_test), .imin = 8,
+     .imax = 10000000, .help = "chains in each test set"},
+    TL_FLAG_INT_ROW("batch", C, batch, 1, TL_CLI_BATCH_MAX, "B", "minibatch size"),
+    TL_FLAG_DOUBLE_ROW("lr", C, lr, TL_CLI_LR_MIN, TL_CLI_LR_MAX, "LR", "Adam learning rate"),
+    TL_FLAG_SEED_ROW(C, seed, "base seed of the data and the trainings"),
+    {.name = "models", .type = TL_FT_STRING, .metavar = "LIST", .off = offsetof(C, models_text),
+     .unset = "per study, see docs/studies.md",
+     .help = "comma-separated model specs KIND[:INPUT][:INIT][:gauge], such as "
+             "topo:exact+noise:0.1 or mlp:eigvec:gauge (e.g. topo:random,sym:exact,cnn:eigvec)"},
+    TL_FLAG_DOUBLE_ROW("train-disorder", C, train_disorder, 0, 100, "D",
+                       "bond disorder of the training chains"),
+    {.name = "train-ranges", .type = TL_FT_IRANGE, .metavar = "a:b", .off = offsetof(C, train_r_min),
+     .imin = -3, .imax = 3, .field = "train_ranges",
+     .help = "trainability: hopping ranges a..b of the training family (containing 0 and 1)"},
+    {.name = "sweep", .type = TL_FT_DLIST, .metavar = "D1,D2,...", .off = offsetof(C, sweep),
+     .count_off = offsetof(C, nsweep), .imax = TL_STUDY_MAX_SWEEP, .dmin = 0, .dmax = 100,
+     .help = "test disorders of the disorder study"},
+    TL_FLAG_INT_ROW("edge-cells", C, edge_cells, 1, TL_CLI_EDGE_CELLS_MAX, "e",
+                    "cells at each end counted as edge in prune"),
+    TL_FLAG_THREADS_ROW(C, threads),
+    {0}};
+#undef C
+
+#define A tl_cli_study_args_t
+const tl_flag_t tl_cli_study_run_rows[] = {
+    TL_FLAG_SWITCH_ROW("quick", A, quick, "small sizes: the defaults marked --quick"),
+    TL_FLAG_STRING_ROW("out", A, out, "DIR", "output directory"),
+    TL_FLAG_SWITCH_ROW("force", A, force, "reuse an existing output directory, starting over"),
+    TL_FLAG_SWITCH_ROW("resume", A, resume,
+                       "continue an interrupted run in DIR from its finished cells"),
+    TL_FLAG_SWITCH_ROW("quiet", A, quiet, "no progress lines"),
+    {0}};
+#undef A
+
+void tl_cli_study_defaults(void *state, int quick) {
+  tl_cli_study_args_t *a = state;
+  tl_study_config_default(&a->c, "trainability", quick, NULL); /* the numbers of every study */
+  a->quick = quick;
 }
 
 int tl_cli_study_progress(void *ctx, const char *study, long done, long total, const char *cell) {

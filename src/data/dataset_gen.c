@@ -57,7 +57,7 @@ tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err
     return tl_error_set(err, TL_ERR_INPUT, "seed %llu is too large (expected < 2^63)",
                         (unsigned long long)p->seed);
   if (p->compress < 0 || p->compress > 9)
-    return tl_error_set(err, TL_ERR_INPUT, "compression level %d (expected 0..9)", p->compress);
+    return tl_error_set(err, TL_ERR_INPUT, "compress = %d is out of range (expected 0..9)", p->compress);
   if (p->threads < 0 || p->threads > 1024)
     return tl_error_set(err, TL_ERR_INPUT, "threads = %d (expected 0..1024)", p->threads);
   if (p->max_candidates < 0)
@@ -67,14 +67,14 @@ tl_status tl_dataset_params_validate(const tl_dataset_params_t *p, tl_error *err
     return tl_error_set(err, TL_ERR_INPUT, "method %d is unknown (expected full, window or auto)",
                         p->method);
   if (p->method == TL_DS_METHOD_WINDOW && p->fam.onsite > 0)
-    return tl_error_set(err, TL_ERR_INPUT, "method window needs a chiral family (on-site disorder "
-                        "D_0 = %g breaks chiral symmetry; use method full)", p->fam.onsite);
+    return tl_error_set(err, TL_ERR_INPUT, "method = window needs a chiral family (on-site "
+                        "disorder D_0 = %g breaks chiral symmetry; use full)", p->fam.onsite);
   if (tl_dataset_params_windowed(p)) {
     if ((st = tl_window_opts_validate(&p->window, err))) return st;
     const long min_L = tl_dataset_window_min_L(&p->window);
     if (p->fam.L < min_L)
-      return tl_error_set(err, TL_ERR_INPUT, "method window: L = %d is too short for windows "
-                          "(expected L >= block + 2 buffer + 1 = %ld; use method full)", p->fam.L,
+      return tl_error_set(err, TL_ERR_INPUT, "method = window: L = %d is too short for windows "
+                          "(expected L >= block + 2 buffer + 1 = %ld; use full)", p->fam.L,
                           min_L);
   }
   return tl_rswn_opts_validate(&p->rswn, err);

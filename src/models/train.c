@@ -26,21 +26,21 @@ void tl_train_opts_default(tl_train_opts_t *o) {
 }
 
 tl_status tl_train_opts_validate(const tl_train_opts_t *o, tl_error *err) {
-  if (o->epochs < 1) return tl_error_set(err, TL_ERR_INPUT, "--epochs %d (expected >= 1)", o->epochs);
-  if (o->batch < 1) return tl_error_set(err, TL_ERR_INPUT, "--batch %d (expected >= 1)", o->batch);
+  if (o->epochs < 1) return tl_error_set(err, TL_ERR_INPUT, "epochs = %d is out of range (expected >= 1)", o->epochs);
+  if (o->batch < 1) return tl_error_set(err, TL_ERR_INPUT, "batch = %d is out of range (expected >= 1)", o->batch);
   if (o->first_epoch < 0 || o->first_epoch > o->epochs)
-    return tl_error_set(err, TL_ERR_INPUT, "resume at epoch %d (expected 1..--epochs %d)",
+    return tl_error_set(err, TL_ERR_INPUT, "first_epoch = %d is out of range (expected 1..epochs = %d)",
                         o->first_epoch, o->epochs);
   if (!(o->lr.lr > 0) || !isfinite(o->lr.lr))
-    return tl_error_set(err, TL_ERR_INPUT, "--lr %g (expected a number > 0)", o->lr.lr);
+    return tl_error_set(err, TL_ERR_INPUT, "lr = %g is out of range (expected a number > 0)", o->lr.lr);
   if (!(o->val_fraction >= 0 && o->val_fraction < 1))
-    return tl_error_set(err, TL_ERR_INPUT, "--val-fraction %g (expected 0 <= f < 1)", o->val_fraction);
+    return tl_error_set(err, TL_ERR_INPUT, "val_fraction = %g is out of range (expected 0 <= f < 1)", o->val_fraction);
   if (o->early_stop < 0)
-    return tl_error_set(err, TL_ERR_INPUT, "--early-stop %d (expected >= 0)", o->early_stop);
+    return tl_error_set(err, TL_ERR_INPUT, "early_stop = %d is out of range (expected >= 0)", o->early_stop);
   if (o->early_stop > 0 && o->val_fraction == 0)
-    return tl_error_set(err, TL_ERR_INPUT, "--early-stop %d needs a validation split "
-                        "(--val-fraction > 0)", o->early_stop);
-  if (o->threads < 0) return tl_error_set(err, TL_ERR_INPUT, "--threads %d (expected >= 0)", o->threads);
+    return tl_error_set(err, TL_ERR_INPUT, "early_stop = %d needs a validation split "
+                        "(val_fraction > 0)", o->early_stop);
+  if (o->threads < 0) return tl_error_set(err, TL_ERR_INPUT, "threads = %d is out of range (expected >= 0)", o->threads);
   tl_status st = tl_nn_optim_validate(&o->optim, err);
   if (!st) st = tl_nn_lr_validate(&o->lr, err);
   return st;

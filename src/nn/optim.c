@@ -18,14 +18,14 @@ tl_status tl_nn_optim_validate(const tl_nn_optim_t *o, tl_error *err) {
   if (o->kind != TL_NN_SGD && o->kind != TL_NN_ADAM)
     return tl_error_set(err, TL_ERR_INPUT, "optimiser kind %d is unknown", (int)o->kind);
   if (!(o->momentum >= 0 && o->momentum < 1))
-    return tl_error_set(err, TL_ERR_INPUT, "momentum %g is out of range (expected [0, 1))", o->momentum);
+    return tl_error_set(err, TL_ERR_INPUT, "momentum = %g is out of range (expected [0, 1))", o->momentum);
   if (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1))
     return tl_error_set(err, TL_ERR_INPUT, "Adam betas %g, %g out of range (expected [0, 1))",
                         o->beta1, o->beta2);
   if (!(o->eps > 0))
     return tl_error_set(err, TL_ERR_INPUT, "Adam eps %g is out of range (expected > 0)", o->eps);
   if (!(o->weight_decay >= 0))
-    return tl_error_set(err, TL_ERR_INPUT, "weight decay %g is out of range (expected >= 0)",
+    return tl_error_set(err, TL_ERR_INPUT, "weight_decay = %g is out of range (expected >= 0)",
                         o->weight_decay);
   return TL_OK;
 }
@@ -131,7 +131,7 @@ void tl_nn_optim_step(const tl_nn_optim_t *o, tl_nn_params_t *p, double lr) {
 }
 
 tl_status tl_nn_lr_validate(const tl_nn_lr_t *s, tl_error *err) {
-  if (!(s->lr > 0)) return tl_error_set(err, TL_ERR_INPUT, "learning rate %g (expected > 0)", s->lr);
+  if (!(s->lr > 0)) return tl_error_set(err, TL_ERR_INPUT, "learning_rate = %g is out of range (expected > 0)", s->lr);
   switch (s->kind) {
     case TL_NN_LR_CONSTANT: return TL_OK;
     case TL_NN_LR_STEP:

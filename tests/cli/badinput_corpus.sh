@@ -125,7 +125,7 @@ bad "foreign.h5: missing attribute 'r_min'" "$BIN" winding --hoppings "$H/foreig
 bad "truncated.h5: HDF5 cannot open it" "$BIN" winding --hoppings "$H/truncated.h5"
 bad "empty.h5: not an HDF5 file" "$BIN" winding --hoppings "$H/empty.h5"
 bad "--index: -1 is out of range" "$BIN" winding --hoppings "$H/good.h5" --index -1
-bad "--index: '99999999999999999999' is not an integer" "$BIN" winding --hoppings "$H/good.h5" --index 99999999999999999999
+bad "--index: 99999999999999999999 is out of range \(expected 0..2147483647\)" "$BIN" winding --hoppings "$H/good.h5" --index 99999999999999999999
 
 # Model cases: info, eval --model, train --resume (which must not touch the file).
 model() { # model NAME PATTERN
@@ -158,7 +158,7 @@ bad "model_w_nan.h5: dataset 'params/dense1_w' holds a non-finite value" \
   "$BIN" train --data "$H/good.h5" --model mlp --input eigvec --epochs 2 --out "$H/model_w_nan.h5" --resume --quiet
 
 # ---------------------------------------------------------------- huge / negative sizes in flags
-bad "--n: '99999999999999999999' is not an integer" "$BIN" generate --out "$W/g.h5" --n 99999999999999999999
+bad "--n: 99999999999999999999 is out of range \(expected 1..1000000000\)" "$BIN" generate --out "$W/g.h5" --n 99999999999999999999
 bad "--n: 2000000000 is out of range \(expected 1..1000000000\)" "$BIN" generate --out "$W/g.h5" --n 2000000000
 bad "--L: -1 is out of range" "$BIN" generate --out "$W/g.h5" --L -1
 bad "--L: '1e9' is not an integer" "$BIN" generate --out "$W/g.h5" --L 1e9
@@ -174,9 +174,74 @@ bad "--epochs: '1e3' is not an integer" "$BIN" train --data "$H/good.h5" --model
 bad "--kernel: 0 is out of range" "$BIN" train --data "$H/good.h5" --model cnn --kernel 0 --out "$W/m.h5"
 bad "--seeds: -1 is out of range" "$BIN" study trainability --seeds -1 --out "$W/st"
 bad "--n-train: 99999999999 is out of range" "$BIN" study trainability --n-train 99999999999 --out "$W/st"
-bad "--L: 0 is out of range \(expected 4..4096\)" "$BIN" reproduce --L 0 --out "$W/rp"
+bad "--L: 0 is out of range \(expected 1..10000000\)" "$BIN" reproduce --L 0 --out "$W/rp"
+bad "--L: 2 is out of range for a study \(expected 4..4096\)" "$BIN" reproduce --L 2 --out "$W/rp"
+bad "--L: 5000 is out of range for a study \(expected 4..4096\)" "$BIN" study size --L=5000 --out "$W/st"
 bad "--epochs: 999999999999999 is out of range" "$BIN" reproduce --epochs 999999999999999 --out "$W/rp"
 expect_absent "$W/g.h5" "$W/pd.csv" "$W/pd.png" "$W/m.h5" "$W/st" "$W/rp"
+
+# ---------------------------------------------------------------- numbers and lists (issue 17)
+# Each accepted before one parser per type: a value cut at 63 characters, sscanf's partial
+# parse and int wrap-around, a list cut at 511 characters, a float range cast to ints,
+# empty list fields skipped, a model spec cut at 48 characters, a second input or init
+# in a spec silently winning, a relative noise that overflows float32 (exit 1).
+Z70=$(printf '0%.0s' $(seq 1 70))
+Z600=$(printf '0%.0s' $(seq 1 600))
+bad "--v-range: ${Z70}9999999 is out of range \(expected -1e\+06..1e\+06\)" \
+  "$BIN" phase-diagram --v-range "${Z70}9999999:2" --n 2 --L 8 --out "$W/pd"
+bad "--v-range: ${Z70}9999999 is out of range" "$BIN" generate --out "$W/g.h5" --v-range "${Z70}9999999:2"
+bad "--hop-range: ${Z70}9999999 is out of range" "$BIN" generate --out "$W/g.h5" --hop-range "2:${Z70}9999999:1"
+bad "--schedule step:K:GAMMA: '0.5junk' is not a number \(expected 0..1\)" \
+  "$BIN" train --data "$H/good.h5" --model mlp --schedule step:5:0.5junk --out "$W/m.h5"
+bad "--schedule step:K: 99999999999 is out of range \(expected 1..1000000\)" \
+  "$BIN" train --data "$H/good.h5" --model mlp --schedule step:99999999999:0.5 --out "$W/m.h5"
+bad "--schedule: 'step:5' is unknown" "$BIN" train --data "$H/good.h5" --model mlp --schedule=step:5 --out "$W/m.h5"
+bad "--sweep: '0.5${Z600:0:300}" "$BIN" study disorder --sweep "0,1,0.5${Z600}9junk" --out "$W/st"
+bad "--sweep: value 2 of '0,,1' is empty" "$BIN" study disorder --sweep 0,,1 --out "$W/st"
+bad "--train-ranges: '0.5' is not an integer \(expected -3..3\)" "$BIN" study trainability --train-ranges 0.5:1.7 --out "$W/st"
+bad "--train-ranges: -1:0 does not hold 0 and 1" "$BIN" study trainability --train-ranges=-1:0 --out "$W/st"
+bad "--hop: '' is not r:value" "$BIN" winding --hop 0:1,,1:2
+bad "--disorder: '' is not r:value" "$BIN" winding --hop 0:1,1:1 --disorder 0:1,
+bad "--hop: '1junk' is not a number" "$BIN" winding --hop 0:1,1:1junk
+bad "noise '0.1000000000000000000000000000000000junk' \(expected a number in \(0, 1e\+06\]\)" \
+  "$BIN" study trainability --models "topo:exact+noise:0.1000000000000000000000000000000000junk" --out "$W/st"
+bad "--input : unknown" "$BIN" study trainability --models "mlp::eigvec" --out "$W/st"
+bad "model spec 'mlp:eigvec:hopping': 'hopping' is a second input" \
+  "$BIN" study trainability --models mlp:eigvec:hopping --out "$W/st"
+bad "--models: model 2 of 'topo:exact,,mlp:eigvec' is empty" "$BIN" study trainability --models topo:exact,,mlp:eigvec --out "$W/st"
+bad "--init exact\+noise:1e300: noise '1e300' \(expected a number in \(0, 1e\+06\]\)" \
+  "$BIN" train --data "$H/good.h5" --model topo --init exact+noise:1e300 --out "$W/m.h5"
+bad "layer widths ' 64'" "$BIN" train --data "$H/good.h5" --model mlp --hidden " 64" --out "$W/m.h5"
+bad "--freeze: '' is not a tensor name" "$BIN" train --data "$H/good.h5" --model topo --freeze lambda,,K --out "$W/m.h5"
+bad "--quiet takes no value \(given '--quiet=1'\)" "$BIN" generate --out "$W/g.h5" --quiet=1
+bad "unknown option '--bogus' \(see topolearn winding --help\)" "$BIN" winding --bogus=3
+# the same bound for a flag in every command (the table test reads them; here the words)
+for c in "train --data $H/good.h5 --model mlp --out $W/m.h5" "study trainability --out $W/st" \
+         "reproduce --out $W/rp"; do
+  bad "--lr: 1001 is out of range \(expected 1e-12..1000\)" "$BIN" $c --lr=1001
+  bad "--batch: 65537 is out of range \(expected 1..65536\)" "$BIN" $c --batch 65537
+  bad "--threads: 1025 is out of range \(expected 1..1024\)" "$BIN" $c --threads=1025
+  bad "--epochs: 1000001 is out of range \(expected 1..1000000\)" "$BIN" $c --epochs 1000001
+done
+bad "--threads: 1025 is out of range \(expected 1..1024\)" "$BIN" generate --out "$W/g.h5" --threads 1025
+bad "--threads: 1025 is out of range \(expected 1..1024\)" "$BIN" phase-diagram --out "$W/pd" --threads 1025
+# hoppings CSV: one number parser (hexadecimal is no number; a long field is read whole)
+printf 't_0,t_1\n0x1p1,1\n1,1\n' >"$W/hex.csv"
+bad "hex.csv:2: column 1 '0x1p1' is not a number" "$BIN" winding --hoppings "$W/hex.csv"
+{ echo "t_0,t_1"; for i in 1 2 3 4 5 6 7 8; do echo "0.5${Z600:0:200}1,1.0"; done; } >"$W/long.csv"
+expect_ok "$BIN" winding --hoppings "$W/long.csv" --json
+[ "$(json_get "$TMP/out" "j['L'] == 8 and j['label'] == 1")" = True ] || fail "long fields: $(cat "$TMP/out")"
+expect_absent "$W/m.h5" "$W/g.h5" "$W/pd.csv" "$W/st" "$W/rp"
+
+# Messages that echo what was typed stay one line: control bytes are escaped.
+bad "unknown command 'gen\\\\nerate'" "$BIN" $'gen\nerate'
+bad "a\\\\nb.h5: " "$BIN" info $'a\nb.h5'
+bad "unknown option '--L\\\\x1b\[2J'" "$BIN" winding $'--L\e[2J'
+# No command, or a study without its name: one line and a pointer to --help, exit 2.
+bad "^topolearn: a command is required \(expected one of: winding, .*; see topolearn --help\)$" "$BIN"
+bad "^topolearn study: NAME is required \(trainability, disorder, size, unseen or prune; see topolearn study --help\)$" "$BIN" study
+bad "^topolearn info: FILE is required" "$BIN" info
+bad "unknown command 'bogus'" "$BIN" help bogus
 
 # ---------------------------------------------------------------- output locations
 S="--L 16 --n-train 64 --n-test 64 --epochs 1 --seeds 1 --quiet"
@@ -218,23 +283,46 @@ else
 fi
 
 # ---------------------------------------------------------------- environment
-# A bad OMP_NUM_THREADS: the OpenMP runtime prints its own warning when it loads (before
-# main) and would then use every core; we refuse with our one line, exit 2, no output.
-for v in abc 0 -2 "2," "" "1,0" 3x; do
+# A bad OMP_NUM_THREADS: the OpenMP runtime would print its own warning when it loads
+# (before main) and then use every core. The executable checks the variable first (an
+# ELF .preinit_array entry): exactly our one line, exit 2, no output.
+for v in abc 0 -2 "2," "" "1,0" 3x 5000 99999999999 "2,2000"; do
   checks=$((checks + 1))
   env OMP_NUM_THREADS="$v" "$BIN" generate --n 10 --L 8 --out "$W/env.h5" >"$TMP/out" 2>"$TMP/err"
   rc=$?
-  ours=$(grep -c "^topolearn generate: OMP_NUM_THREADS='$v' is not a thread count (expected a positive integer" "$TMP/err")
-  others=$(grep -v -e '^$' -e '^libgomp: ' -e '^topolearn generate: OMP_NUM_THREADS=' "$TMP/err" | wc -l)
-  if [ "$rc" != 2 ] || [ "$ours" != 1 ] || [ "$others" != 0 ] || [ -s "$TMP/out" ]; then
+  if [ "$rc" != 2 ] || [ "$(wc -l <"$TMP/err")" != 1 ] || [ -s "$TMP/out" ] ||
+     ! grep -q "^topolearn generate: OMP_NUM_THREADS='$v' is not a thread count (expected a positive integer up to 1024" "$TMP/err"; then
     fail "OMP_NUM_THREADS='$v': exit $rc, stderr: $(cat "$TMP/err")"
   fi
   expect_absent "$W/env.h5"
 done
-for v in 1 2 "2,1" " 2 "; do
+# --help still works with it (the value is reported only when a command runs)
+env OMP_NUM_THREADS=abc "$BIN" --help >"$TMP/out" 2>"$TMP/err"
+checks=$((checks + 1))
+[ $? = 0 ] && [ ! -s "$TMP/err" ] || fail "--help with a bad OMP_NUM_THREADS: $(cat "$TMP/err")"
+for v in 1 2 "2,1" " 2 " 1024; do
   expect_ok env OMP_NUM_THREADS="$v" "$BIN" winding --L 20 --v 0.5 --w 1 --json
   [ -s "$TMP/err" ] && fail "OMP_NUM_THREADS='$v' (valid) gave stderr: $(cat "$TMP/err")"
 done
+# The launcher's rank variables: atoi read OMPI_COMM_WORLD_RANK=1junk as rank 1, and the
+# command exited 0 at once, doing nothing.
+bad "OMPI_COMM_WORLD_RANK='1junk' is not a rank of 2" env OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1junk "$BIN" winding --L 10
+bad "OMPI_COMM_WORLD_SIZE='2x' is not a number of ranks" env OMPI_COMM_WORLD_SIZE=2x "$BIN" winding --L 10
+bad "PMI_RANK='5' is not a rank of 2" env PMI_SIZE=2 PMI_RANK=5 "$BIN" winding --L 10
+# Threads that cannot be created: refused in one line before any output exists (libgomp
+# printed "Thread creation failed" and left a temporary; 10^6 threads segfaulted).
+checks=$((checks + 1))
+(ulimit -v 4000000; "$BIN" generate --threads 1024 --out "$W/thr.h5" --n 50 --L 8 >"$TMP/out" 2>"$TMP/err"); rc=$?
+if [ $rc != 2 ] || [ "$(wc -l <"$TMP/err")" != 1 ] || ! grep -q "^topolearn generate: --threads: 1024 threads cannot be created here" "$TMP/err"; then
+  fail "generate --threads 1024 under ulimit -v: exit $rc, stderr $(cat "$TMP/err")"
+fi
+checks=$((checks + 1))
+(ulimit -v 4000000; env OMP_NUM_THREADS=1024 "$BIN" train --data "$H/good.h5" --model mlp --out "$W/m.h5" >"$TMP/out" 2>"$TMP/err"); rc=$?
+if [ $rc != 2 ] || [ "$(wc -l <"$TMP/err")" != 1 ] || ! grep -q "^topolearn train: OMP_NUM_THREADS='1024': 1024 threads cannot be created here" "$TMP/err"; then
+  fail "train with OMP_NUM_THREADS=1024 under ulimit -v: exit $rc, stderr $(cat "$TMP/err")"
+fi
+expect_absent "$W/thr.h5" "$W/m.h5"
+no_temporaries
 
 # ---------------------------------------------------------------- gnuplot missing at run time
 NOGP="env TL_GNUPLOT=/nonexistent/gnuplot"

@@ -54,7 +54,7 @@ grep -q "full rank: the unpruned model" "$TMP/out" || fail "text output: $(cat "
 expect_refused_in "$TMP" "prune: a topo model has no dense layer to prune (expected mlp or cnn)" \
   "$B" prune --model "$TMP/topo.h5" --data "$TMP/tr.h5" --out "$TMP/bad.csv"
 expect_refused_in "$TMP" "--data SET.h5 is required" "$B" prune --model "$TMP/m.h5" --out "$TMP/bad.csv"
-expect_refused_in "$TMP" "--data: more than 4 data sets" "$B" prune --model "$TMP/m.h5" \
+expect_refused_in "$TMP" "--data: given more than 4 times" "$B" prune --model "$TMP/m.h5" \
   --data "$TMP/tr.h5" --data "$TMP/tr.h5" --data "$TMP/tr.h5" --data "$TMP/tr.h5" --data "$TMP/tr.h5"
 expect_refused_in "$TMP" "edge cells: 9 at each end of 16 (expected 0..8)" "$B" prune --model "$TMP/m.h5" --data "$TMP/tr.h5" --edge-cells 9 --out "$TMP/bad.csv"
 expect_refused_in "$TMP" "nope.h5" "$B" prune --model "$TMP/m.h5" --data "$TMP/nope.h5" --out "$TMP/bad.csv"

@@ -60,7 +60,7 @@ expect_error 2 "nothing to resume" "$TL_BIN" study trainability $T --resume --ou
 expect_error 2 "model spec 'topo:bogus'" "$TL_BIN" study trainability $T --models topo:bogus --out "$TMP/y"
 expect_absent "$TMP/x" "$TMP/y"
 
-# Interrupted study: exit 2 with one line; --resume continues and ends with the numbers
+# Interrupted study: exit 130 with one line; --resume continues and ends with the numbers
 # of an uninterrupted run.
 R="--L 12 --n-train 512 --n-test 128 --epochs 6 --seeds 2 --models topo:random,mlp:eigvec,cnn:eigvec --quiet"
 expect_ok "$TL_BIN" study trainability $R --out "$TMP/ref"
@@ -74,7 +74,7 @@ kill -TERM $pid; wait $pid; rc=$?
 checks=$((checks + 1))
 if [ -e "$TMP/int/summary.json" ]; then
   echo "note: the run finished before the signal; resume is still exercised"
-elif [ $rc != 2 ] || ! grep -q "interrupted; finished cells are kept" "$TMP/int.err"; then
+elif [ $rc != 130 ] || ! grep -q "interrupted; finished cells are kept" "$TMP/int.err"; then
   fail "interrupted study: exit $rc, stderr $(cat "$TMP/int.err")"
 fi
 expect_ok "$TL_BIN" study trainability $R --resume --out "$TMP/int"

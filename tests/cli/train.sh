@@ -34,18 +34,27 @@ expect_ok "$TL_BIN" info "$TMP/topo.h5"
 grep -q "^model        topo" "$TMP/out" && grep -q "^tensor       K .*(frozen)" "$TMP/out" && grep -q "^data         fnv1a64:" "$TMP/out" \
   || fail "info does not describe the model: $(cat "$TMP/out")"
 
-# Interrupt and resume: same parameters as an uninterrupted run.
+# Interrupt and resume: a real SIGTERM or SIGINT once training runs (its metrics
+# temporary exists) exits 130 with one line and keeps the last finished epoch in the
+# model file; --resume then gives the parameters of an uninterrupted run.
 E="--data $TMP/tr.h5 --model mlp --input eigvec --hidden 64 --epochs 2000 --seed 3 --threads 1 --quiet"
 expect_ok "$TL_BIN" train $E --out "$TMP/full.h5"
-"$TL_BIN" train $E --out "$TMP/int.h5" >/dev/null 2>"$TMP/int.err" &
-pid=$!; sleep 1; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
-checks=$((checks + 1))
-if [ $rc = 2 ]; then
-  grep -q "interrupted after epoch .*rerun with --resume" "$TMP/int.err" || fail "interrupt message: $(cat "$TMP/int.err")"
-  expect_ok "$TL_BIN" train $E --out "$TMP/int.h5" --resume
-elif [ $rc = 0 ]; then echo "note: training finished before the signal"
-else fail "interrupted train exit $rc"; fi
-h5diff -q "$TMP/full.h5" "$TMP/int.h5" /params >/dev/null || fail "resumed training differs from uninterrupted"
+for sig in TERM INT; do
+  rm -f "$TMP/int.h5" "$TMP/int.csv"
+  "$TL_BIN" train $E --out "$TMP/int.h5" --metrics "$TMP/int.csv" >/dev/null 2>"$TMP/int.err" &
+  pid=$!
+  for _ in $(seq 200); do compgen -G "$TMP/int.csv.tmp-*" >/dev/null && break; sleep 0.05; done
+  sleep 0.5; kill -$sig $pid 2>/dev/null; wait $pid; rc=$?
+  checks=$((checks + 1))
+  if [ $rc = 130 ]; then
+    [ "$(wc -l <"$TMP/int.err")" = 1 ] && grep -q "^topolearn train: interrupted after epoch [0-9]*; checkpoint saved to $TMP/int.h5 (rerun with --resume)$" "$TMP/int.err" \
+      || fail "SIG$sig: interrupt message: $(cat "$TMP/int.err")"
+    [ -s "$TMP/int.h5" ] || fail "SIG$sig: no checkpoint"
+    expect_ok "$TL_BIN" train $E --out "$TMP/int.h5" --metrics "$TMP/int.csv" --resume
+  elif [ $rc = 0 ]; then echo "note: training finished before the signal"
+  else fail "interrupted train (SIG$sig) exit $rc: $(cat "$TMP/int.err")"; fi
+  h5diff -q "$TMP/full.h5" "$TMP/int.h5" /params >/dev/null || fail "resumed training (SIG$sig) differs from uninterrupted"
+done
 
 # Divergence: exit 1, one line naming the epoch, the last good checkpoint kept.
 "$TL_BIN" train --data "$TMP/tr.h5" --model mlp --input eigvec --lr 900 --optim sgd --epochs 5 --out "$TMP/nan.h5" --quiet >/dev/null 2>"$TMP/nan.err"
