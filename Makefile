@@ -8,7 +8,7 @@ CMAKE_FLAGS += -DTL_WERROR=ON
 endif
 BIN = $(BUILD)/topolearn
 
-.PHONY: deps build run test test-nompi bench sanitize fuzz memcheck clean
+.PHONY: deps build run test test-nompi bench sanitize fuzz memcheck clean man
 
 deps:
 	@bash scripts/install-deps.sh
@@ -63,13 +63,18 @@ memcheck: build
 	  --models topo:random,mlp:eigvec,cnn:eigvec,sym:exact --out $(BUILD)/memcheck --quiet
 	@echo "memcheck: clean"
 
+# The man page and the bash completion, generated from the CLI's flag tables by every
+# build (topolearn-docgen) and installed by `make install`.
+man: build
+	@echo "man: $(BUILD)/man/topolearn.1 (man -l $(BUILD)/man/topolearn.1); bash completion: $(BUILD)/completion/topolearn"
+
 bench: build
 	bash bench/run_all.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-nompi
 
-# Installs the library, headers and CLI under PREFIX, and the Python package (plain
+# Installs the library, headers and CLI (with its man page and bash completion) under PREFIX, and the Python package (plain
 # copy: Debian's system Python refuses pip, PEP 668) into PYTHON_SITE with libpath.txt
 # naming the installed library. In a venv, `pip install ./python` works offline too.
 PREFIX ?= /usr/local
