@@ -52,12 +52,20 @@ static void test_malformed(void **state) {
   expect_error("t_0,t_1\n1,2,\n", "row has 3 columns");
 }
 
-/* Every error is one line, even when it quotes a value holding control characters. */
+/* Every error is one line, even when it quotes a value holding control characters: they
+ * are escaped (so the value can still be read), and so are bytes that are not UTF-8. */
 static void test_error_is_one_line(void **state) {
   (void)state;
   tl_error err = {0};
-  tl_error_set(&err, TL_ERR_INPUT, "attribute is '%s'", "a\nb\rc\td");
-  assert_string_equal(err.msg, "attribute is 'a?b?c?d'");
+  tl_error_set(&err, TL_ERR_INPUT, "attribute is '%s'", "a\nb\rc\td\x1b\x7f\xff\xc3\xa9");
+  assert_string_equal(err.msg, "attribute is 'a\\nb\\rc\\td\\x1b\\x7f\\xff\xc3\xa9'");
+  /* escaping cannot overflow the message: a long value is cut, still one line */
+  char big[2 * TL_ERROR_MSG_MAX];
+  memset(big, '\n', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  tl_error_set(&err, TL_ERR_INPUT, "%s", big);
+  assert_true(strlen(err.msg) < TL_ERROR_MSG_MAX);
+  assert_null(strchr(err.msg, '\n'));
 }
 
 int main(void) {

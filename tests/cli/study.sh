@@ -80,4 +80,17 @@ fi
 expect_ok "$TL_BIN" study trainability $R --resume --out "$TMP/int"
 cmp -s "$TMP/ref/summary.json" "$TMP/int/summary.json" || fail "resumed summary differs from uninterrupted"
 cmp -s "$TMP/ref/data/trainability.csv" "$TMP/int/data/trainability.csv" || fail "resumed table differs"
+
+# A tampered finished cell is refused on --resume, in one line naming the file (strtod and
+# sscanf read '5junk' as 5 and left a short learning curve's last epochs at 0).
+cp -r "$TMP/int" "$TMP/tamper"
+cell=$(ls "$TMP/tamper/cells/trainability/"*.cell | head -1)
+sed -i 's/^\(epochs_to_success\),\(.*\)$/\1,\2junk/' "$cell"
+expect_error 2 "$(basename "$cell"):[0-9]+: epochs_to_success = '.*junk' is not a number" \
+  "$TL_BIN" study trainability $R --resume --out "$TMP/tamper"
+cp -r "$TMP/int" "$TMP/tamper2"
+curve=$(ls "$TMP/tamper2/cells/trainability/"*.curve.csv | head -1)
+sed -i '$d' "$curve"
+expect_error 2 "$(basename "$curve"):[0-9]+: expected epoch 6 and 5 numbers" \
+  "$TL_BIN" study trainability $R --resume --out "$TMP/tamper2"
 finish
