@@ -11,7 +11,7 @@ rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && { e
 # public header -> layer (where its functions are implemented)
 public_layer() {
   case "$1" in
-    error.h|rng.h|outfile.h|ranks.h) echo core ;;
+    error.h|parse.h|rng.h|outfile.h|ranks.h) echo core ;;
     chain.h|invariant.h|window.h|arrays.h|baseline.h|phase.h|family.h|lyapunov.h) echo physics ;;
     hopfile.h|dataset.h|samples.h) echo data ;;
     nn.h) echo nn ;;
