@@ -185,7 +185,7 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   } else {
     p.x_lo = a.w[0], p.x_hi = a.w[1], p.y_lo = a.D[0], p.y_hi = a.D[1];
   }
-  if (tl_phase_params_validate(&p, &err)) return fail(&err);
+  if (tl_phase_params_validate(&p, &err)) return tl_cli_fail_cmd(&tl_cli_cmd_phase_diagram, &err);
   char csv[4096], png[4096], ck[4096];
   if (strlen(prefix) + 12 >= sizeof csv) {
     tl_error_set(&err, TL_ERR_INPUT, "--out: prefix too long");
