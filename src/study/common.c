@@ -256,7 +256,9 @@ tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, c
     st = tl_cell_read(kpath, cell_keys, v, 4, err);
     if (!st) st = tl_model_load(out_model, mpath, NULL, err);
     if (!st) st = read_curve(cpath, c->epochs, out->curve, err);
-    if (st) {
+    if (st) { /* the model is loaded before the curve is read: free it too */
+      tl_model_free(*out_model);
+      *out_model = NULL;
       tl_cell_train_free(out);
       return st;
     }
