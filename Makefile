@@ -36,7 +36,7 @@ test-nompi: deps
 sanitize: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTL_SANITIZE=ON -DTL_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer harnesses (clang), each run for FUZZ_SECONDS on its seed corpus; a crash
 # fails the target and leaves the reproducer in build-fuzz/.
@@ -48,7 +48,7 @@ fuzz: deps
 	@for f in build-fuzz/tests/fuzz/fuzz_*; do \
 	  name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; work=build-fuzz/corpus-$${name#fuzz_}; \
 	  mkdir -p $$work; echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
-	  ASAN_OPTIONS=detect_leaks=1 $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -artifact_prefix=build-fuzz/ $$work $$corpus >build-fuzz/$$name.log 2>&1 \
 	    || { tail -30 build-fuzz/$$name.log; exit 1; }; \
 	  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" build-fuzz/$$name.log | tail -1; \
