@@ -61,6 +61,21 @@ expect_absent() {
 # json_get FILE EXPR: evaluates a Python expression on the parsed JSON object `j`.
 json_get() { /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); v=($2); print(v)" "$1"; }
 
+# wait_catching PID SIG: waits (up to 60 s) until process PID catches SIG, i.e. until
+# its handler is installed (the SigCgt mask of /proc/PID/status). A signal sent before
+# that kills the process with the default action, which is not what these tests are
+# about; under a sanitizer on a loaded machine start-up alone can take a second.
+wait_catching() {
+  local pid=$1 num mask i
+  num=$(kill -l "$2")
+  for ((i = 0; i < 600; i++)); do
+    mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 0
+    [ -n "$mask" ] || return 0
+    (((16#$mask >> (num - 1)) & 1)) && return 0
+    sleep 0.1
+  done
+}
+
 finish() {
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" = 0 ]

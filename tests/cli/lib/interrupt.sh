@@ -3,12 +3,14 @@
 # `topolearn info` says of the checkpoint it kept.
 
 # signal_midrun SIG LO HI CMD...: runs CMD (stdout in $TMP/out, stderr in $TMP/err),
-# sends SIG after a random LO..HI s and returns CMD's exit status.
+# sends SIG a random LO..HI s after CMD installed its handler and returns CMD's exit
+# status.
 signal_midrun() {
   local sig=$1 lo=$2 hi=$3 pid
   shift 3
   "$@" >"$TMP/out" 2>"$TMP/err" &
   pid=$!
+  wait_catching "$pid" "$sig"
   sleep "$(awk -v r=$RANDOM -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.2f", lo + (hi - lo) * r / 32767 }')"
   kill "-$sig" "$pid"
   wait "$pid"
