@@ -6,6 +6,7 @@
  * check. Every outcome must be success or one line of error (never a crash, a leak or
  * undefined behaviour). And the two GNU forms must agree: the same arguments with every
  * "--flag value" written as "--flag=value" give the same status and message. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,11 @@ static void parse_both_forms(const tl_cli_cmd_t *cmd, int argc, char **argv) {
   char *s1 = calloc(1, cmd->state_size), *s2 = calloc(1, cmd->state_size);
   char *joined[MAX_ARGS + 1] = {argv[0]}, *owned[MAX_ARGS] = {0};
   int n2 = 1, nowned = 0;
+  bool options_ended = false; /* after "--" every word is positional: nothing to join */
   for (int i = 1; i < argc; i++) { /* "--flag" "value" -> "--flag=value" */
     const char *a = argv[i];
-    if (i + 1 < argc && a[0] == '-' && a[1] == '-' && !strchr(a, '=') && takes_value(cmd, a + 2)) {
+    if (!options_ended && !strcmp(a, "--")) options_ended = true;
+    if (!options_ended && i + 1 < argc && a[0] == '-' && a[1] == '-' && !strchr(a, '=') && takes_value(cmd, a + 2)) {
       size_t la = strlen(a), lv = strlen(argv[i + 1]);
       char *j = malloc(la + lv + 2);
       memcpy(j, a, la);
