@@ -337,7 +337,7 @@ static void test_refusals_change_nothing(void **state) {
   double *W = calloc((size_t)n + 1, sizeof *W);
   unsigned char *flags = calloc((size_t)n + 1, 1);
   spit(ck, good, len);
-  char needle[96];
+  char needle[160];
   replace_dataset(ck, "done", H5T_STD_U8LE, (hsize_t)n - 1, flags);
   snprintf(needle, sizeof needle, "dataset 'done' has shape %ld (expected %ld)", n - 1, n);
   expect_load_refused(ck, &p, needle);
@@ -362,6 +362,29 @@ static void test_refusals_change_nothing(void **state) {
   W[at] = NAN;
   replace_dataset(ck, "W", H5T_IEEE_F64LE, (hsize_t)n, W);
   snprintf(needle, sizeof needle, "finished realisation %ld has W = nan", at);
+  expect_load_refused(ck, &p, needle);
+  /* finite but impossible (issue 17): a winding beyond L, a flag that contradicts W, an
+   * error estimate on a realisation computed in full */
+  spit(ck, good, len);
+  memcpy(W, s->W, (size_t)n * sizeof *W);
+  W[at] = 1e300;
+  replace_dataset(ck, "W", H5T_IEEE_F64LE, (hsize_t)n, W);
+  snprintf(needle, sizeof needle, "finished realisation %ld has W = 1e+300 (expected |W| <= L = %d)",
+           at, p.base.L);
+  expect_load_refused(ck, &p, needle);
+  spit(ck, good, len);
+  memcpy(flags, s->ambiguous, (size_t)n);
+  flags[at] ^= 1;
+  replace_dataset(ck, "ambiguous", H5T_STD_U8LE, (hsize_t)n, flags);
+  snprintf(needle, sizeof needle, "finished realisation %ld has ambiguous %d but W = ", at,
+           flags[at]);
+  expect_load_refused(ck, &p, needle);
+  spit(ck, good, len);
+  memcpy(W, s->W_error, (size_t)n * sizeof *W);
+  W[at] = 0.5;
+  replace_dataset(ck, "W_error", H5T_IEEE_F64LE, (hsize_t)n, W);
+  snprintf(needle, sizeof needle, "finished realisation %ld has W_error = 0.5 (expected 0: method "
+           "full computes W exactly)", at);
   expect_load_refused(ck, &p, needle);
   /* restored: loads as it was saved */
   spit(ck, good, len);

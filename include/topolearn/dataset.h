@@ -17,9 +17,11 @@
  * out_path.partial; params.resume continues it into a file equal to an uninterrupted
  * run's (docs/FORMAT.md "Checkpoints").
  *
- * Reading: tl_dataset_open validates a file (kind, format version, shapes, dtypes and,
- * with TL_DATASET_VERIFY, that every value is finite) and reports the first problem in
- * one line naming the file, the field and what was expected. */
+ * Reading: tl_dataset_open validates a file (kind, format version, attributes, shapes,
+ * dtypes, that every chain it claims is stored in it, and with TL_DATASET_VERIFY every
+ * value: finite, and inside what the physics and the file's attributes allow, see
+ * docs/FORMAT.md "Validation") and reports the first problem in one line naming the
+ * file, the field and what was expected. */
 #ifndef TOPOLEARN_DATASET_H
 #define TOPOLEARN_DATASET_H
 
@@ -164,7 +166,7 @@ typedef struct {
 
 typedef struct tl_dataset tl_dataset_t;
 
-#define TL_DATASET_VERIFY 1 /* tl_dataset_open flag: scan every value for finiteness */
+#define TL_DATASET_VERIFY 1 /* tl_dataset_open flag: every value through the value rules */
 
 tl_status tl_dataset_open(tl_dataset_t **out, const char *path, int flags, tl_error *err);
 void tl_dataset_close(tl_dataset_t *ds);

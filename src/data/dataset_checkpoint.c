@@ -96,6 +96,9 @@ tl_status tl_ds_checkpoint_load(const char *ck, const tl_dataset_params_t *p, co
   tl_ds_params_describe(p, want, sizeof want);
   if (!st) st = tl_text_params_match(ck, have, want, err);
   if (!st) st = check_state(ds, ck, p, quota, max_cand, r, err);
+  /* the kept rows become rows of the finished data set: the reader's rules, now */
+  if (!st) st = tl_ds_check_storage(ds, r->rows, err);
+  if (!st) st = tl_ds_verify_rows(ds, r->rows, err);
   tl_dataset_close(ds);
   return st;
 }

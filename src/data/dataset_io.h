@@ -50,6 +50,55 @@ tl_status tl_ds_writer_rows(tl_ds_writer_t *w, const tl_ds_block_t *b, long firs
 /* Closes the file; reports a failed flush (disk full). */
 tl_status tl_ds_writer_close(tl_ds_writer_t *w, tl_error *err);
 
+/* ---- value rules (src/data/dataset_check.c, docs/FORMAT.md "Validation") ----------- */
+
+/* The root attributes the value rules rest on: finite hop_lo <= hop_hi, disorder and
+ * onsite_disorder >= 0. */
+tl_status tl_ds_check_meta(const char *path, const tl_dataset_meta_t *m, tl_error *err);
+
+/* One winding W of a chain or realisation (unit names it) of L cells: |W| <= L,
+ * ambiguous = |W - round(W)| > delta, and label = round(W) when label is not NULL. The
+ * rule data sets and phase-diagram checkpoints share. */
+tl_status tl_ds_check_winding(const char *path, const char *unit, long i, double W, int L,
+                              double delta, const int32_t *label, uint8_t amb, tl_error *err);
+
+/* Rows [first, first + count) in memory: v[f] every float field in double (eigvecs and
+ * qab of float32 files converted; NULL when not stored), and the integer fields. */
+typedef struct {
+  long first, count;
+  const double *v[TL_FIELD_COUNT];
+  const int32_t *label;
+  const uint8_t *ambiguous;
+  const int64_t *candidate;
+} tl_ds_rows_t;
+
+/* The state of a pass over rows 0, 1, ... in order (the candidate rule looks back). */
+typedef struct {
+  const char *path;
+  const tl_dataset_meta_t *m;
+  int R, windowed, bulk_start, bulk_cells;
+  double tol_eig, tol_qab;            /* round-off margins of the stored precision  */
+  double hop_lo[TL_NRANGE], hop_hi[TL_NRANGE]; /* bounds of t_r(n), margin included */
+  int64_t last_candidate;
+  double *marker;                     /* L doubles of scratch (the caller's)        */
+} tl_ds_check_t;
+
+void tl_ds_check_init(tl_ds_check_t *c, const char *path, const tl_dataset_meta_t *m,
+                      int qab_float32, int windowed, double *scratch);
+/* Every rule on the rows, first failing chain and rule in one line. Rows must come in
+ * order from 0, already checked finite by tl_dataset_read. */
+tl_status tl_ds_check_rows(tl_ds_check_t *c, const tl_ds_rows_t *r, tl_error *err);
+
+/* Every row [0, rows) of every dataset is stored in the file (chunks allocated, or the
+ * bytes of a contiguous dataset inside it) and no dataset keeps its values in other
+ * files: O(1) per dataset up to the chunk-index walk. tl_dataset_open runs it with n. */
+tl_status tl_ds_check_storage(const tl_dataset_t *ds, long rows, tl_error *err);
+
+/* Rows [0, rows) of an open data set or checkpoint: read in blocks (finite values) and
+ * passed through the rules above. What TL_DATASET_VERIFY runs over every row, and a
+ * resume over a checkpoint's kept rows: one path for both. */
+tl_status tl_ds_verify_rows(tl_dataset_t *ds, long rows, tl_error *err);
+
 /* ---- checkpoints (docs/FORMAT.md "Checkpoints") ------------------------------------ */
 
 /* A checkpoint is a data-set file whose kind is TL_DS_CHECKPOINT_KIND, so that no reader

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/h5.h"
 #include "data/dataset_io.h"
@@ -163,6 +164,7 @@ static tl_status read_meta(tl_dataset_t *ds, const char *want_kind, tl_error *er
     return tl_error_set(err, TL_ERR_INPUT, "%s: attributes bulk_fraction = %g, delta = %g are out "
                         "of range (expected 0 < f <= 1, 0 < delta <= 0.5)", p, m->bulk_fraction,
                         m->delta);
+  if ((st = tl_ds_check_meta(p, m, err))) return st;
   tl_bulk_window(m->L, m->bulk_fraction, &ds->bulk_start, &ds->bulk_cells);
   return read_method(ds, err);
 }
@@ -214,6 +216,67 @@ static tl_status open_fields(tl_dataset_t *ds, tl_error *err) {
   return TL_OK;
 }
 
+/* The rows a file claims must be stored in it. An HDF5 dataset may claim any extent
+ * without the bytes: chunks never written read as fill values, so a file of a few
+ * kilobytes can claim n = 10^9 chains and keep a reader busy for half an hour before the
+ * values give it away. Our writer writes every row, so every chunk that holds one of the
+ * rows [0, rows) exists (H5Dget_num_chunks walks the chunk index: O(chunks stored), which
+ * the file's size bounds); a contiguous dataset holds all its bytes inside the file.
+ * External and virtual storage (values in other files, which a hostile file could point
+ * anywhere) are refused. */
+static tl_status check_storage(const tl_dataset_t *ds, tl_field f, long rows, double file_bytes,
+                               tl_error *err) {
+  const char *name = tl_field_name(f);
+  hid_t d = ds->d[f], dcpl = H5Dget_create_plist(d), sp = H5Dget_space(d), t = H5Dget_type(d);
+  const H5D_layout_t lay = dcpl >= 0 ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+  const int external = dcpl >= 0 ? H5Pget_external_count(dcpl) : -1;
+  hsize_t dims[8], chunk[8], have = 0;
+  const int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+  const int crank = lay == H5D_CHUNKED ? H5Pget_chunk(dcpl, 8, chunk) : 0;
+  const int counted = lay == H5D_CHUNKED && H5Dget_num_chunks(d, sp, &have) >= 0;
+  const double row_bytes = (double)tl_dataset_field_size(ds, f) * (double)(t >= 0 ? H5Tget_size(t) : 0);
+  const double stored = (double)H5Dget_storage_size(d);
+  const haddr_t at = lay == H5D_CONTIGUOUS ? H5Dget_offset(d) : HADDR_UNDEF;
+  if (t >= 0) H5Tclose(t);
+  if (sp >= 0) H5Sclose(sp);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (external != 0 || lay == H5D_VIRTUAL)
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' keeps its values outside the file "
+                        "(%s storage; expected them in the file)", ds->path, name,
+                        external != 0 ? "external" : "virtual");
+  if (rank < 1 || (lay == H5D_CHUNKED && (crank != rank || !counted)))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' has an unreadable layout", ds->path,
+                        name);
+  if (lay == H5D_CHUNKED) {
+    double need = rows > 0 ? 1 : 0; /* chunks holding a row [0, rows) */
+    for (int k = 0; k < rank && chunk[k]; k++)
+      need *= ceil((k ? (double)dims[k] : (double)rows) / (double)chunk[k]);
+    if ((double)have < need)
+      return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' stores %llu of the %.0f chunks "
+                          "that its %ld chains fill (expected every chain written)", ds->path,
+                          name, (unsigned long long)have, need, rows);
+    return TL_OK;
+  }
+  const double need = (double)rows * row_bytes;
+  if (stored < need || (at != HADDR_UNDEF && (double)at + stored > file_bytes))
+    return tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' stores %.0f bytes%s, its %ld chains "
+                        "fill %.0f (expected every chain written)", ds->path, name, stored,
+                        at != HADDR_UNDEF && (double)at + stored > file_bytes
+                            ? " reaching beyond the end of the file" : "", rows, need);
+  return TL_OK;
+}
+
+tl_status tl_ds_check_storage(const tl_dataset_t *ds, long rows, tl_error *err) {
+  struct stat sb;
+  const double file_bytes = stat(ds->path, &sb) == 0 ? (double)sb.st_size : INFINITY;
+  for (int f = 0; f < TL_FIELD_COUNT; f++) {
+    if (ds->d[f] < 0) continue;
+    tl_status st = check_storage(ds, (tl_field)f, rows, file_bytes, err);
+    if (st) return st;
+  }
+  return TL_OK;
+}
+
 static tl_status check_values(tl_dataset_t *ds, tl_field f, long first, long count,
                               tl_memtype mt, const void *buf, tl_error *err) {
   if (mt != TL_MEM_F64 && mt != TL_MEM_F32) return TL_OK;
@@ -259,49 +322,52 @@ tl_status tl_dataset_read(tl_dataset_t *ds, tl_field f, long first, long count, 
   return check_values(ds, f, first, count, mt, buf, err);
 }
 
-/* Reads every field in blocks: finite values, and label/ambiguous consistent with W. */
-static tl_status verify_all(tl_dataset_t *ds, tl_error *err) {
-  const long n = ds->meta.n;
-  long maxper = 1;
+/* Reads rows [0, rows) of every field in blocks of about 8 MiB (tl_dataset_read checks
+ * that each value is finite) and passes each block through the value rules. */
+tl_status tl_ds_verify_rows(tl_dataset_t *ds, long rows, tl_error *err) {
+  const tl_dataset_meta_t *m = &ds->meta;
+  long per = 0; /* doubles per chain over the float fields */
   for (int f = 0; f < TL_FIELD_COUNT; f++)
-    if (tl_dataset_field_size(ds, (tl_field)f) > maxper) maxper = tl_dataset_field_size(ds, (tl_field)f);
-  long blk = (long)((8u << 20) / (8 * (size_t)maxper));
+    if (ds->d[f] >= 0 && ds->kind[f] != TL_KIND_I32 && ds->kind[f] != TL_KIND_U8 &&
+        ds->kind[f] != TL_KIND_I64)
+      per += tl_dataset_field_size(ds, (tl_field)f);
+  long blk = (long)((8u << 20) / (8 * (size_t)per));
   if (blk < 1) blk = 1;
-  double *buf = tl_malloc((size_t)blk * (size_t)maxper * sizeof *buf);
-  double *W = tl_malloc((size_t)blk * sizeof *W);
+  if (blk > rows) blk = rows > 0 ? rows : 1;
+  double *buf = tl_malloc((size_t)blk * (size_t)per * sizeof *buf);
+  double *scratch = tl_malloc((size_t)m->L * sizeof *scratch);
   int32_t *lab = tl_malloc((size_t)blk * sizeof *lab);
   uint8_t *amb = tl_malloc((size_t)blk * sizeof *amb);
+  int64_t *cand = tl_malloc((size_t)blk * sizeof *cand);
   tl_status st = TL_OK;
-  if (!buf || !W || !lab || !amb) st = tl_error_set(err, TL_ERR_NOMEM, "out of memory verifying %s", ds->path);
-  for (long i = 0; i < n && !st; i += blk) {
-    long c = n - i < blk ? n - i : blk;
-    for (int f = 0; f < TL_FIELD_COUNT && !st; f++)
-      if (ds->d[f] >= 0 && ds->kind[f] != TL_KIND_I32 && ds->kind[f] != TL_KIND_U8 &&
-          ds->kind[f] != TL_KIND_I64)
-        st = tl_dataset_read(ds, (tl_field)f, i, c, TL_MEM_F64, buf, err);
-    if (!st) st = tl_dataset_read(ds, TL_FIELD_W, i, c, TL_MEM_F64, W, err);
-    if (!st) st = tl_dataset_read(ds, TL_FIELD_LABEL, i, c, TL_MEM_I32, lab, err);
-    if (!st) st = tl_dataset_read(ds, TL_FIELD_AMBIGUOUS, i, c, TL_MEM_U8, amb, err);
-    for (long j = 0; j < c && !st; j++) {
-      /* Rows of Q_AB have norm <= 1 and |x_m - x_n| < L, so |w_loc(n)| < L: a larger W
-       * is not a winding number (and labels of +-2e9 overflow class arithmetic later). */
-      if (!(fabs(W[j]) <= ds->meta.L)) {
-        st = tl_error_set(err, TL_ERR_INPUT, "%s: chain %ld has W = %.6g (expected |W| <= L = %d)",
-                          ds->path, i + j, W[j], ds->meta.L);
-        break;
-      }
-      long want = lround(W[j]);
-      int want_amb = fabs(W[j] - (double)want) > ds->meta.delta;
-      if (lab[j] != want || amb[j] != want_amb)
-        st = tl_error_set(err, TL_ERR_INPUT, "%s: chain %ld has label %d, ambiguous %d but W = %.6g "
-                          "(expected label round(W) = %ld, ambiguous %d)", ds->path, i + j,
-                          (int)lab[j], (int)amb[j], W[j], want, want_amb);
+  if (!buf || !scratch || !lab || !amb || !cand)
+    st = tl_error_set(err, TL_ERR_NOMEM, "out of memory verifying %s", ds->path);
+  tl_ds_check_t chk;
+  tl_ds_check_init(&chk, ds->path, m, ds->kind[TL_FIELD_QAB] == TL_KIND_F32, ds->windowed, scratch);
+  tl_ds_rows_t r = {.label = lab, .ambiguous = amb, .candidate = cand};
+  for (long i = 0; i < rows && !st; i += blk) {
+    r.first = i;
+    r.count = rows - i < blk ? rows - i : blk;
+    double *at = buf;
+    for (int f = 0; f < TL_FIELD_COUNT && !st; f++) {
+      r.v[f] = NULL;
+      if (ds->d[f] < 0 || ds->kind[f] == TL_KIND_I32 || ds->kind[f] == TL_KIND_U8 ||
+          ds->kind[f] == TL_KIND_I64)
+        continue;
+      st = tl_dataset_read(ds, (tl_field)f, i, r.count, TL_MEM_F64, at, err);
+      r.v[f] = at;
+      at += (size_t)r.count * (size_t)tl_dataset_field_size(ds, (tl_field)f);
     }
+    if (!st) st = tl_dataset_read(ds, TL_FIELD_LABEL, i, r.count, TL_MEM_I32, lab, err);
+    if (!st) st = tl_dataset_read(ds, TL_FIELD_AMBIGUOUS, i, r.count, TL_MEM_U8, amb, err);
+    if (!st) st = tl_dataset_read(ds, TL_FIELD_CANDIDATE, i, r.count, TL_MEM_I64, cand, err);
+    if (!st) st = tl_ds_check_rows(&chk, &r, err);
   }
   tl_free(buf);
-  tl_free(W);
+  tl_free(scratch);
   tl_free(lab);
   tl_free(amb);
+  tl_free(cand);
   return st;
 }
 
@@ -315,7 +381,9 @@ tl_status tl_dataset_open(tl_dataset_t **out, const char *path, int flags, tl_er
   tl_status st = tl_h5_open_read(path, &ds->file, err);
   if (!st) st = read_meta(ds, flags & TL_DS_OPEN_CHECKPOINT ? TL_DS_CHECKPOINT_KIND : "dataset", err);
   if (!st) st = open_fields(ds, err);
-  if (!st && (flags & TL_DATASET_VERIFY)) st = verify_all(ds, err);
+  /* a checkpoint's rows beyond checkpoint_rows are not written yet: its resume checks */
+  if (!st && !(flags & TL_DS_OPEN_CHECKPOINT)) st = tl_ds_check_storage(ds, ds->meta.n, err);
+  if (!st && (flags & TL_DATASET_VERIFY)) st = tl_ds_verify_rows(ds, ds->meta.n, err);
   if (st) {
     tl_dataset_close(ds);
     return st;

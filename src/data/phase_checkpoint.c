@@ -10,6 +10,7 @@
 
 #include "core/h5.h"
 #include "core/params_text.h"
+#include "data/dataset_io.h"
 #include "topolearn/outfile.h"
 #include "topolearn/phase.h"
 
@@ -106,8 +107,12 @@ tl_status tl_phase_checkpoint_save(const char *path, const tl_phase_params_t *p,
   return st;
 }
 
-/* Flags 0/1 everywhere; W and W_error finite (W_error >= 0) wherever done. */
-static tl_status check_values(const char *path, tl_phase_state_t *s, tl_error *err) {
+/* Flags 0/1 everywhere; wherever done, W and W_error finite, W_error >= 0 (exactly 0 for
+ * realisations computed in full) and W a winding of the chains with its ambiguous flag
+ * (tl_ds_check_winding, the data-set reader's rule). */
+static tl_status check_values(const char *path, const tl_phase_params_t *p, tl_phase_state_t *s,
+                              tl_error *err) {
+  const int windowed = tl_phase_params_windowed(p);
   s->done_count = 0;
   for (long i = 0; i < s->total; i++) {
     if (s->done[i] > 1 || s->ambiguous[i] > 1)
@@ -120,6 +125,12 @@ static tl_status check_values(const char *path, tl_phase_state_t *s, tl_error *e
       return tl_error_set(err, TL_ERR_INPUT, "%s: finished realisation %ld has W = %g, W_error = "
                           "%g (expected finite values, W_error >= 0)", path, i, s->W[i],
                           s->W_error[i]);
+    if (!windowed && s->W_error[i] != 0)
+      return tl_error_set(err, TL_ERR_INPUT, "%s: finished realisation %ld has W_error = %g "
+                          "(expected 0: method full computes W exactly)", path, i, s->W_error[i]);
+    tl_status st = tl_ds_check_winding(path, "finished realisation", i, s->W[i], p->base.L,
+                                       p->rswn.delta, NULL, s->ambiguous[i], err);
+    if (st) return st;
   }
   return TL_OK;
 }
@@ -144,7 +155,7 @@ static tl_status read_checkpoint(hid_t f, const char *path, const tl_phase_param
       (st = tl_h5_read_vector(f, path, "ambiguous", H5T_NATIVE_UCHAR, n, s->ambiguous, err)) ||
       (st = tl_h5_read_vector(f, path, "done", H5T_NATIVE_UCHAR, n, s->done, err)))
     return st;
-  return check_values(path, s, err);
+  return check_values(path, p, s, err);
 }
 
 tl_status tl_phase_checkpoint_load(const char *path, const tl_phase_params_t *p,

@@ -95,6 +95,78 @@ data_case("W_huge", lambda f: (setv("W", 0, 2e9)(f), setv("label", 0, 2000000000
 # label outside r_min..r_max
 data_case("label_range", setv("label", 0, 9))
 
+# Corrupt but finite values (issue 17: random bytes read as 1e300 made training diverge
+# instead of refusing the file). One case per value rule of docs/FORMAT.md "Validation";
+# each edit keeps every earlier rule satisfied, so the rule it targets is the one named.
+with h5py.File(f"{d}/good.h5", "r") as f:
+    W = f["W"][...]
+    near = int(np.argmin(np.abs(W - np.round(W))))  # W far from the ambiguity threshold
+    clean_v = int(np.argmax(hop[:, 0, 0] < 1.9))     # room to raise one v within [0, 2]
+data_case("hop_bound", setv("hoppings", (2, 3, 0), 5.0))
+data_case("hop_open_bond", setv("hoppings", (1, L - 1, 1), 0.5))  # w of the last cell: no bond
+data_case("hop_range_attr", set_attr("hop_hi", np.array([-1.0, 2.0])))
+data_case("disorder_attr", set_attr("disorder", np.array([-1.0, 0.0])))
+data_case("energies_order", lambda f: f["energies"].__setitem__((0, slice(0, 2)),
+                                                                f["energies"][0, :2][::-1]))
+data_case("energies_pair", lambda f: f["energies"].__setitem__((0, 0), f["energies"][0, 0] - 1e-3))
+data_case("energies_huge", lambda f: (f["energies"].__setitem__((0, 0), -1e300),
+                                      f["energies"].__setitem__((0, 2 * L - 1), 1e300)))
+data_case("eigvec_huge", setv("eigvecs", (3, 2, 5), 1e300))
+data_case("eigvec_scaled", lambda f: f["eigvecs"].__setitem__((3, 2), f["eigvecs"][3, 2] * 1.001))
+data_case("qab_row", setv("qab", (4, 1, 1), 1.5))
+data_case("marker_huge", setv("local_marker", (0, 3), 1e300))
+data_case("marker_off", lambda f: f["local_marker"].__setitem__((0, 0), f["local_marker"][0, 0] + 0.5))
+data_case("W_marker", lambda f: f["W"].__setitem__(near, W[near] + 0.01))
+data_case("kspace_range", setv("W_kspace", 0, 7.0))
+data_case("kspace_fraction", setv("W_kspace", 0, 0.5))
+data_case("kspace_disordered", lambda f: (
+    f["hoppings"].__setitem__((clean_v, 3, 0), hop[clean_v, 3, 0] + 0.05),
+    f["W_kspace"].__setitem__(clean_v, 0.0)))
+data_case("candidate", setv("candidate", 5, 6))
+
+
+def case_from(src, name, edit):
+    p = f"{d}/{name}.h5"
+    shutil.copy(f"{d}/{src}.h5", p)
+    with h5py.File(p, "a") as f:
+        edit(f)
+
+
+# on-site disorder (good_onsite.h5, D_0 = 0.5): |eps| <= D_0/2, no k-space winding, rows
+# of Q_AB at most unit
+case_from("good_onsite", "onsite_bound", setv("onsite", (1, 2), 0.3))
+case_from("good_onsite", "onsite_kspace", setv("W_kspace", 0, 1.0))
+case_from("good_onsite", "onsite_qab_row", setv("qab", (2, 0, 0), 2.0))
+# balanced (good_balanced.h5): candidates increase
+case_from("good_balanced", "candidate_order",
+          lambda f: f["candidate"].__setitem__(3, f["candidate"][2]))
+
+# Claims the stored bytes cannot back (issue 17: info read 10^9 chains of fill values for
+# 25 minutes before it refused). Every dataset claims n = 10^9 chains; the first 40 rows
+# are good.h5's. claim_chunked: chunks of 40 chains, only the first one written;
+# claim_contiguous: contiguous datasets never written (no storage allocated).
+def claim_case(name, chunked):
+    with h5py.File(f"{d}/good.h5", "r") as g, h5py.File(f"{d}/{name}.h5", "w") as f:
+        for k, v in g.attrs.items():
+            f.attrs[k] = v
+        f.attrs["n"] = np.int64(10**9)
+        for k in g.keys():
+            src = g[k]
+            shape = (10**9,) + src.shape[1:]
+            ds = f.create_dataset(k, shape=shape, dtype=src.dtype,
+                                  chunks=(40,) + src.shape[1:] if chunked else None)
+            if chunked:
+                ds[:40] = src[...]
+
+
+claim_case("claim_chunked", True)
+claim_case("claim_contiguous", False)
+# values stored in another file (external storage): a hostile file could point anywhere
+shutil.copy(f"{d}/good.h5", f"{d}/external.h5")
+with h5py.File(f"{d}/external.h5", "a") as f:
+    del f["W_kspace"]
+    f.create_dataset("W_kspace", shape=(N,), dtype="f8", external=[(f"{d}/good.h5", 0, 8 * N)])
+
 # models
 model_case("w_nan", setv("params/dense1_w", (0, 0), np.nan))
 model_case("w_shape", replace("params/dense1_w", np.zeros((64, 127), dtype=np.float32)))

@@ -65,17 +65,21 @@ mkdir -p "$H"
 "$BIN" generate --out "$H/good.h5" --n 40 --L 8 --quiet >/dev/null 2>&1 || { fail "setup: generate"; finish; exit 1; }
 "$BIN" train --data "$H/good.h5" --model mlp --input eigvec --epochs 1 --out "$H/model.h5" --quiet \
   >/dev/null 2>&1 || { fail "setup: train"; finish; exit 1; }
+"$BIN" generate --out "$H/good_onsite.h5" --n 40 --L 8 --onsite 0.5 --disorder 0.5 --quiet >/dev/null 2>&1 &&
+  "$BIN" generate --out "$H/good_balanced.h5" --n 40 --L 8 --balanced --quiet >/dev/null 2>&1 ||
+  { fail "setup: generate (on-site, balanced)"; finish; exit 1; }
 "$PY" "$CORPUS/make_h5_cases.py" "$H" || { fail "setup: make_h5_cases.py (h5py)"; finish; exit 1; }
 
 # Data-set cases read by info, train --data, train --test, eval --data: all four must give
 # the same one-line error. Outputs that must not appear: $W/m.h5, $W/pc.csv.
+# (timeout: a case that makes a reader loop must fail, not hang the suite; exit 124)
 data() { # data NAME PATTERN
-  local f=$H/$1.h5 p="$1.h5: $2"
-  bad "$p" "$BIN" info "$f"
-  bad "$p" "$BIN" train --data "$f" --model mlp --input eigvec --epochs 1 --out "$W/m.h5" --quiet
-  bad "$p" "$BIN" train --data "$H/good.h5" --test "$f" --model mlp --input eigvec --epochs 1 \
+  local f=$H/$1.h5 p="$1.h5: $2" T="timeout 120"
+  bad "$p" $T "$BIN" info "$f"
+  bad "$p" $T "$BIN" train --data "$f" --model mlp --input eigvec --epochs 1 --out "$W/m.h5" --quiet
+  bad "$p" $T "$BIN" train --data "$H/good.h5" --test "$f" --model mlp --input eigvec --epochs 1 \
     --out "$W/m.h5" --metrics "$W/met.csv" --quiet
-  bad "$p" "$BIN" eval --model "$H/model.h5" --data "$f" --per-chain "$W/pc.csv"
+  bad "$p" $T "$BIN" eval --model "$H/model.h5" --data "$f" --per-chain "$W/pc.csv"
   expect_absent "$W/m.h5" "$W/pc.csv" "$W/met.csv"
 }
 data hop_nan        "dataset 'hoppings', chain 3, entry 4 is nan \(expected a finite number\)"
@@ -103,6 +107,32 @@ data command_array  "attribute 'command' holds 3 strings \(expected one\)"
 data no_rmin        "missing attribute 'r_min'"
 data label_range    "chain 0 has label 9"
 data W_huge         "chain 0 has W = 2e\+09 \(expected \|W\| <= L = 8\)"
+# corrupt but finite values: one case per value rule (docs/FORMAT.md "Validation")
+data hop_bound      "dataset 'hoppings', chain 2, cell 3, range 0 is 5 \(expected 0..2: hop_lo..hop_hi -\+ disorder/2\)"
+data hop_open_bond  "dataset 'hoppings', chain 1, cell 7, range 1 is 0.5 \(expected 0: the bond leaves the open chain\)"
+data hop_range_attr "attributes of range 0: hop_lo = 0, hop_hi = -1, disorder = 0 \(expected finite hop_lo <= hop_hi"
+data disorder_attr  "attributes of range 0: hop_lo = 0, hop_hi = 2, disorder = -1 \(expected finite"
+data energies_order "dataset 'energies', chain 0: entry 0 = .* exceeds entry 1 = .* \(expected ascending\)"
+data energies_pair  "dataset 'energies', chain 0: entries 0 and 15 are .* \(expected E and -E: the spectrum of a chiral chain"
+data energies_huge  "dataset 'energies', chain 0, entry 0 is -1e\+300 \(expected \|E\| <= 2.95.*, the bound of the chain's hoppings\)"
+data eigvec_huge    "dataset 'eigvecs', chain 3, state 2 has norm\^2 inf \(expected 1 within 1e-09: states are normalised\)"
+data eigvec_scaled  "dataset 'eigvecs', chain 3, state 2 has norm\^2 1.00200.* \(expected 1 within 1e-09"
+data qab_row        "dataset 'qab', chain 4, row 1 has norm\^2 2.37.* \(expected 1 within 1e-09: Q_AB is orthogonal\)"
+data marker_huge    "dataset 'local_marker', chain 0, cell 3 is 1e\+300 \(expected \|w_loc\| <= L = 8\)"
+data marker_off     "dataset 'local_marker', chain 0, cell 0 is .* but Q_AB gives .* \(expected equal within 8e-09\)"
+data W_marker       "chain [0-9]+ has W = 1.0099.* but its bulk marker averages 0.99999.* \(expected equal within"
+data kspace_range   "dataset 'W_kspace', chain 0 is 7 \(expected NaN or an integer in r_min..r_max = 0..1\)"
+data kspace_fraction "dataset 'W_kspace', chain 0 is 0.5 \(expected NaN or an integer"
+data kspace_disordered "dataset 'W_kspace', chain [0-9]+ is 0 \(expected NaN: its hoppings of range 0 differ between cells\)"
+data candidate      "dataset 'candidate', chain 5 is 6 \(expected 5: without balancing chain i is candidate i\)"
+data onsite_bound   "dataset 'onsite', chain 1, site 2 is 0.29.* \(expected \|eps\| <= onsite_disorder/2 = 0.25\)"
+data onsite_kspace  "dataset 'W_kspace', chain 0 is 1 \(expected NaN: the chain has on-site terms\)"
+data onsite_qab_row "dataset 'qab', chain 2, row 0 has norm\^2 .* \(expected at most 1 within 1e-09: Q_AB is a block of sign\(H\)\)"
+data candidate_order "dataset 'candidate', chain 3 is 2 \(expected above 2, the one before, and >= 3"
+# claims the file cannot back: refused from the chunk index and the layout, at once
+data claim_chunked  "dataset 'hoppings' stores 1 of the 25000000 chunks that its 1000000000 chains fill \(expected every chain written\)"
+data claim_contiguous "dataset 'hoppings' stores 0 bytes, its 1000000000 chains fill 128000000000 \(expected every chain written\)"
+data external       "dataset 'W_kspace' keeps its values outside the file \(external storage; expected them in the file\)"
 data foreign        "not a topolearn file \(no 'kind' attribute"
 data truncated      "HDF5 cannot open it \(truncated or corrupt\?\)"
 data truncated_head "HDF5 cannot open it \(truncated or corrupt\?\)"

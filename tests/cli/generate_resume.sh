@@ -74,6 +74,23 @@ expect_refused_in "$D" "$D/r.h5.partial:" "$TL_BIN" generate --out "$D/r.h5" $A 
 mv "$D/small.h5" "$D/r.h5.partial"
 expect_refused_in "$D" "expected kind 'dataset_checkpoint'" "$TL_BIN" generate --out "$D/r.h5" $A --resume
 cp "$TMP/keep" "$D/r.h5.partial"
+# tampered kept rows (issue 17): the resume validates them exactly as the reader validates
+# a data set (they were resumed with exit 0 before, and only info refused the result)
+tamper() { # tamper PYTHON-STATEMENTS-ON-f: a copy of the checkpoint, edited by h5py
+  cp "$TMP/keep" "$D/r.h5.partial"
+  /usr/bin/python3 -c "import h5py, numpy as np
+f = h5py.File('$D/r.h5.partial', 'r+')
+$1" || fail "tamper: $1"
+  cp "$D/r.h5.partial" "$TMP/tampered"
+}
+tamper "f['eigvecs'][1, 0, 3] = np.nan"
+expect_refused_in "$D" "r.h5.partial: dataset 'eigvecs', chain 1, entry 3 is nan" "$TL_BIN" generate --out "$D/r.h5" $A --resume
+tamper "f['label'][2] = 1 - f['label'][2]"
+expect_refused_in "$D" "r.h5.partial: chain 2 has label" "$TL_BIN" generate --out "$D/r.h5" $A --resume
+tamper "f['eigvecs'][3, 1, 0] = 1e300"
+expect_refused_in "$D" "r.h5.partial: dataset 'eigvecs', chain 3, state 1 has norm^2 inf" "$TL_BIN" generate --out "$D/r.h5" $A --resume
+cmp -s "$D/r.h5.partial" "$TMP/tampered" || fail "a refused resume changed the tampered checkpoint"
+cp "$TMP/keep" "$D/r.h5.partial"
 # --force starts over: the finished file makes the old checkpoint go
 expect_ok "$TL_BIN" generate --out "$D/r.h5" $A --quiet --force
 [ -e "$D/r.h5.partial" ] && fail "--force left the abandoned checkpoint"
