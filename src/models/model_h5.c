@@ -1,5 +1,6 @@
 /* Model files: architecture, parameters, optimiser state and provenance in HDF5,
  * written atomically (topolearn/outfile.h) and validated field by field on load. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -158,6 +159,9 @@ static tl_status read_hyper(hid_t f, const char *path, tl_model_hyper_t *hp, int
   else if (tl_model_init_parse(s, &hp->init, &sig, NULL))
     return tl_error_set(err, TL_ERR_INPUT, "%s: attribute init is '%s'", path, s);
   if ((st = tl_h5_attr_double(f, path, "/", "init_sigma", &hp->init_sigma, err))) return st;
+  if (!(hp->init_sigma >= 0 && isfinite(hp->init_sigma))) /* only validated for exact+noise */
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute init_sigma = %g (expected a finite "
+                        "number >= 0)", path, hp->init_sigma);
   if ((st = tl_h5_attr_string(f, path, "/", "boundary", s, sizeof s, err))) return st;
   if (strcmp(s, "obc") && strcmp(s, "pbc"))
     return tl_error_set(err, TL_ERR_INPUT, "%s: attribute boundary is '%s' (expected obc|pbc)",
@@ -207,6 +211,11 @@ static tl_status read_all(hid_t f, const char *path, tl_model_t **out,
   tl_nn_params_t *p = m->params;
   long step = 0;
   st = tl_h5_attr_int(f, path, "/", "optim_step", &step, err);
+  /* Adam divides by 1 - beta^step: a negative count made a resume "diverge" (exit 1)
+   * instead of refusing the file; 2^53 keeps beta^step exact in double */
+  if (!st && (step < 0 || step > (1L << 53)))
+    st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute optim_step = %ld is out of range "
+                      "(expected 0..2^53: the optimiser steps taken)", path, step);
   p->step = step;
   for (int i = 0; !st && i < p->ntensors; i++) {
     tl_nn_tensor_t *t = &p->tensor[i];
@@ -216,11 +225,20 @@ static tl_status read_all(hid_t f, const char *path, tl_model_t **out,
     snprintf(name, sizeof name, "params/%s", t->name);
     st = tl_h5_read_floats(f, path, name, 2, dims, p->param + t->offset, err);
     if (!st) st = tl_h5_attr_int(f, path, name, "frozen", &frozen, err);
+    if (!st && frozen != 0 && frozen != 1)
+      st = tl_error_set(err, TL_ERR_INPUT, "%s: attribute frozen of '%s' = %ld (expected 0 or 1)",
+                        path, name, frozen);
     t->frozen = frozen != 0;
     snprintf(name, sizeof name, "optim/m/%s", t->name);
     if (!st) st = tl_h5_read_floats(f, path, name, 2, dims, p->m + t->offset, err);
     snprintf(name, sizeof name, "optim/v/%s", t->name);
     if (!st) st = tl_h5_read_floats(f, path, name, 2, dims, p->v + t->offset, err);
+    /* Adam's second moments are averages of squares: a negative one is a NaN step */
+    for (size_t k = 0; !st && k < t->size; k++)
+      if (p->v[t->offset + k] < 0)
+        st = tl_error_set(err, TL_ERR_INPUT, "%s: dataset '%s' holds %g at entry %zu (expected "
+                          ">= 0: second moments are averages of squared gradients)", path, name,
+                          (double)p->v[t->offset + k], k);
   }
   if (!st && prov) {
     memset(prov, 0, sizeof *prov);

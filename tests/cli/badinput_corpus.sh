@@ -175,6 +175,10 @@ model L_zero        "model: L = 0 \(expected 2..4096\)"
 model widths_bad    "attribute widths '64,-3'"
 model classes_huge  "attribute cmin = -2000000000 is out of range"
 model truncated     "HDF5 cannot open it"
+model optim_step_neg "attribute optim_step = -1 is out of range \(expected 0..2\^53: the optimiser steps taken\)"
+model v_negative    "dataset 'optim/v/dense1_w' holds -1 at entry 0 \(expected >= 0: second moments"
+model frozen_two    "attribute frozen of 'params/dense1_w' = 2 \(expected 0 or 1\)"
+model init_sigma_nan "attribute init_sigma = nan \(expected a finite number >= 0\)"
 bad "model_kind_dataset.h5: attribute kind is 'dataset' \(expected 'model'" \
   "$BIN" eval --model "$H/model_kind_dataset.h5" --data "$H/good.h5"
 bad "model_epochs_done_neg.h5: attribute epochs_done = -1 is out of range" \
