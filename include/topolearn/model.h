@@ -131,6 +131,11 @@ tl_status tl_model_new(tl_model_t **out, const tl_model_hyper_t *hp, int L, int 
                        int r_max, tl_rng_t *rng, tl_error *err);
 void tl_model_free(tl_model_t *m); /* NULL is a no-op */
 
+/* The sample set fits the model: L and ranges; for topo/sym also the boundary
+ * (TL_ERR_INPUT in one line otherwise). tl_train and tl_model_eval call it; callers
+ * check a test set with it before training, not after. */
+tl_status tl_model_check_data(const tl_model_t *m, const tl_samples_t *s, tl_error *err);
+
 /* The same model for chains of L cells (size generalisation, SPEC 4): only sym, whose
  * per-cell network does not depend on L (parameters, frozen flags and optimiser state
  * copied; the bulk window follows the new L). TL_ERR_INPUT for the other kinds. */

@@ -61,8 +61,30 @@ void tl_cli_env_preinit(char **envp);
 /* The run's threads (requested, or the OpenMP default when 0) can be created. */
 tl_status tl_cli_threads_check(int requested, tl_error *err);
 
-/* Installs handler for SIGINT and SIGTERM. */
+/* Installs handler for SIGINT, SIGTERM and SIGHUP (unless SIGHUP is ignored: nohup). */
 void tl_cli_on_signals(void (*handler)(int));
+
+/* ---- the files of a command (src/cli/outputs.c) ----------------------------------- */
+
+typedef struct {
+  const char *flag, *path; /* path NULL: not given (skipped) */
+  int output;
+} tl_cli_file_t;
+
+/* Before a command starts: refuses an output given twice and an output that is one of
+ * its inputs (existing files by device and inode, so symlinks and hard links count; new
+ * ones by their resolved directory); character devices such as /dev/null may repeat.
+ * Then prints one note per output whose temporaries earlier runs left (removing those
+ * of ended processes, tl_outfile_sweep). Entries with a NULL path are skipped. */
+tl_status tl_cli_files_check(const char *cmd, const tl_cli_file_t *files, int n, tl_error *err);
+
+/* train's metrics CSV: this header, then one row per epoch (cmd_train.c). */
+#define TL_CLI_METRICS_HEADER "epoch,loss,train_acc,val_acc,val_loss,lr,seconds"
+/* Writes the header to fp and, when a training resumes after epochs_done > 0 epochs, the
+ * rows of epochs 1..epochs_done from path, the CSV the interrupted run kept, so that the
+ * finished CSV equals an uninterrupted run's. Refuses (one line) a missing file or one
+ * that does not hold exactly those rows; a FIFO or device at path is not read. */
+tl_status tl_cli_metrics_begin(FILE *fp, const char *path, int epochs_done, tl_error *err);
 
 /* ---- chain-family flags shared by winding, phase-diagram and generate ------------- */
 

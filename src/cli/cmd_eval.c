@@ -102,6 +102,9 @@ int tl_cmd_eval(int argc, char **argv) {
                  !model ? "--model MODEL.h5" : "--data SET.h5");
     return fail(&err);
   }
+  const tl_cli_file_t files[] = {{"--model", model, 0}, {"--data", data, 0},
+                                 {"--per-chain", per_chain, 1}};
+  if (tl_cli_files_check("eval", files, 3, &err)) return fail(&err);
   tl_model_t *m = NULL;
   tl_samples_t *s = NULL;
   tl_status st = tl_model_load(&m, model, NULL, &err);

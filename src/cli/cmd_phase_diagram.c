@@ -194,6 +194,8 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   snprintf(csv, sizeof csv, "%s.csv", prefix);
   snprintf(png, sizeof png, "%s.png", prefix);
   tl_phase_checkpoint_path(prefix, ck, sizeof ck);
+  const tl_cli_file_t files[] = {{"--out", csv, 1}, {"--out", png, 1}, {"--out", ck, 1}};
+  if (tl_cli_files_check("phase-diagram", files, 3, &err)) return fail(&err);
   tl_phase_state_t *state = NULL;
   if (open_state(&p, prefix, csv, png, ck, force, resume, &state, &err)) return fail(&err);
   const long kept = state->done_count;

@@ -166,6 +166,10 @@ int tl_cmd_prune(int argc, char **argv) {
                  !model ? "--model MODEL.h5" : "--data SET.h5");
     return fail(&err);
   }
+  tl_cli_file_t files[TL_PRUNE_MAX_SETS + 3] = {{"--model", model, 0}, {"--out", curve_path, 1},
+                                                {"--vectors", vec_path, 1}};
+  for (int s = 0; s < nsets; s++) files[3 + s] = (tl_cli_file_t){"--data", names[s], 0};
+  if (tl_cli_files_check("prune", files, 3 + nsets, &err)) return fail(&err);
   tl_model_t *m = NULL;
   tl_samples_t *sets[TL_PRUNE_MAX_SETS] = {NULL};
   tl_prune_t p = {0};

@@ -257,9 +257,13 @@ static tl_status run_training(train_args *a, tl_model_t *m, const tl_samples_t *
   ui.quiet = a->quiet;
   tl_progress_init(&ui.bar, "train", a->quiet);
   if (a->metrics) {
-    if (tl_outfile_begin(&mo, a->metrics, 1, 1, err)) return err->status;
+    if (tl_outfile_begin(&mo, a->metrics, a->force || a->resume, 1, err)) return err->status;
     ui.metrics = mo.fp;
-    fprintf(ui.metrics, "epoch,loss,train_acc,val_acc,val_loss,lr,seconds\n");
+    /* a resumed run continues the interrupted run's rows */
+    if (tl_cli_metrics_begin(mo.fp, a->resume ? a->metrics : NULL, o->first_epoch - 1, err)) {
+      tl_outfile_abort(&mo);
+      return err->status;
+    }
   }
   o->callback = on_epoch;
   o->user = &ui;
@@ -271,7 +275,7 @@ static tl_status run_training(train_args *a, tl_model_t *m, const tl_samples_t *
     /* the parameters of the last good epoch are the checkpoint */
     const int before = o->first_epoch > 1 ? o->first_epoch - 1 : 0; /* epochs of a resumed file */
     prov->epochs_done = !st ? o->epochs : ui.last_epoch ? ui.last_epoch : before;
-    tl_status ss = tl_model_save(m, a->out, 1, prov, err);
+    tl_status ss = tl_model_save(m, a->out, a->force || a->resume, prov, err);
     if (ss) saved_st = ss, saved_err = *err;
   }
   if (mo.fp && !saved_st) {
@@ -298,7 +302,11 @@ int tl_cmd_train(int argc, char **argv) {
   tl_error err = {0};
   tl_model_hyper_t hp;
   memset(&hp, 0, sizeof hp);
-  if (finish_opts(&a, &ps, &err) || (!a.resume && tl_cli_model_finish(&a.cm, &hp, &err)))
+  if (finish_opts(&a, &ps, &err)) return fail(&err);
+  const tl_cli_file_t files[] = {{"--data", a.data, 0}, {"--test", a.test, 0}, {"--out", a.out, 1},
+                                 {"--metrics", a.metrics, 1}};
+  if (tl_cli_files_check("train", files, 4, &err) ||
+      (!a.resume && tl_cli_model_finish(&a.cm, &hp, &err)))
     return fail(&err);
   if (!a.resume && !a.force && exists(a.out)) {
     tl_error_set(&err, TL_ERR_INPUT, "%s: exists (use --force to overwrite, --resume to continue it)", a.out);
@@ -315,6 +323,10 @@ int tl_cmd_train(int argc, char **argv) {
   tl_status st = tl_dataset_load_samples(a.data, &s, &err);
   if (!st && a.test) st = tl_dataset_load_samples(a.test, &ts, &err);
   if (!st) st = make_model(&a, &hp, s, &m, &prov, &err);
+  if (!st && ts && (st = tl_model_check_data(m, ts, &err))) { /* before training, not after */
+    tl_error e = err;
+    tl_error_set(&err, st, "--test %s: %s", a.test, e.msg);
+  }
   if (!st) {
     prov.seed = a.o.seed;
     file_hash(a.data, prov.data_hash, sizeof prov.data_hash);

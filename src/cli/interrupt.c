@@ -28,6 +28,10 @@ void tl_cli_on_signals(void (*handler)(int)) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  /* A hangup (the terminal or ssh session gone) ends a run like SIGTERM, keeping its
+   * checkpoint; but a run started under nohup keeps ignoring it. */
+  struct sigaction old;
+  if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, NULL);
 }
 
 void tl_cli_catch_interrupts(void) { tl_cli_on_signals(on_signal); }

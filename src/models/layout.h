@@ -25,9 +25,6 @@ void tl_model_layout(const tl_model_t *m, int B, tl_model_layout_t *lay);
 /* x_k - x_n: plain under OBC, the minimal image under PBC (hp.boundary). */
 int tl_model_distance(const tl_model_t *m, int n, int k);
 
-/* The sample set fits the model: L and ranges; for topo/sym also the boundary. */
-tl_status tl_model_check_data(const tl_model_t *m, const tl_samples_t *s, tl_error *err);
-
 /* Features per cell of sym (2 band + 1) and per-sample input sizes. */
 int tl_model_sym_features(const tl_model_t *m);
 /* cnn input channels: 2L (eigvec: states x sublattice) or R (hopping). */
