@@ -9,7 +9,10 @@
  * fail with one line — never crash, leak or read out of bounds. The third template is a
  * generation checkpoint (an interrupted run's OUT.partial), which --resume reads and
  * continues; the fourth a phase-diagram checkpoint (PREFIX.partial.h5), loaded and, when
- * accepted, finished. */
+ * accepted, finished. After the edits, the rest of the input may add an attribute of any
+ * class, shape and size to the root or a dataset, and overwrite bytes anywhere in the
+ * file (metadata and heaps included): libhdf5 may crash on those, which the readers'
+ * probe (a forked child) must turn into a one-line refusal. */
 #include <hdf5.h>
 #include <omp.h>
 #include <stdint.h>
@@ -210,7 +213,157 @@ static void edit(hid_t f, input_t *in) {
   }
 }
 
+/* ---- attributes of any class, shape and size (issue 17: a string attribute stored as an
+ * array of strings overflowed the stack in tl_h5_attr_string; the edits above only made
+ * scalars and short vectors of three classes) ---- */
+
+/* A type of any class; arrays nest once. Variable-length types only at the top, where
+ * any_values builds their buffers. */
+static hid_t any_type(input_t *in, int top) {
+  const hid_t ints[] = {H5T_NATIVE_SCHAR, H5T_NATIVE_UCHAR, H5T_NATIVE_SHORT, H5T_NATIVE_USHORT,
+                        H5T_NATIVE_INT, H5T_NATIVE_UINT, H5T_NATIVE_LLONG, H5T_NATIVE_ULLONG};
+  switch (take(in, top ? 11 : 7)) {
+    case 0: return H5Tcopy(ints[take(in, 8)]);
+    case 1: return H5Tcopy(take(in, 2) ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT);
+    case 2: return H5Tcopy(take(in, 2) ? H5T_STD_I64BE : H5T_IEEE_F64BE);
+    case 3: { /* fixed-length string of any size and padding */
+      hid_t t = H5Tcopy(H5T_C_S1);
+      H5Tset_size(t, 1 + take(in, 255) + 256 * take(in, 2));
+      H5Tset_strpad(t, (H5T_str_t)take(in, 3));
+      return t;
+    }
+    case 4: { /* compound {int, double} */
+      hid_t t = H5Tcreate(H5T_COMPOUND, 16);
+      H5Tinsert(t, "i", 0, H5T_NATIVE_INT);
+      H5Tinsert(t, "x", 8, H5T_NATIVE_DOUBLE);
+      return t;
+    }
+    case 5: { /* enum over int */
+      hid_t t = H5Tenum_create(H5T_NATIVE_INT);
+      int a = 0, b = 1;
+      H5Tenum_insert(t, "obc", &a);
+      H5Tenum_insert(t, "pbc", &b);
+      return t;
+    }
+    case 6: { /* opaque or bitfield */
+      if (take(in, 2)) return H5Tcopy(H5T_NATIVE_B32);
+      hid_t t = H5Tcreate(H5T_OPAQUE, 1 + take(in, 32));
+      H5Tset_tag(t, "fuzz");
+      return t;
+    }
+    case 7: { /* array of a non-variable type */
+      hid_t base = any_type(in, 0);
+      hsize_t n = 1 + take(in, 8);
+      hid_t t = H5Tarray_create2(base, 1, &n);
+      H5Tclose(base);
+      return t;
+    }
+    case 8: case 9: { /* variable-length string */
+      hid_t t = H5Tcopy(H5T_C_S1);
+      H5Tset_size(t, H5T_VARIABLE);
+      H5Tset_cset(t, take(in, 2) ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+      return t;
+    }
+    default: return H5Tvlen_create(H5T_NATIVE_INT); /* variable-length sequence */
+  }
+}
+
+/* Scalar, null or simple of rank 1..2 with extents 0..~1000 (the type size bounds the
+ * whole below 64 KiB, the object-header limit of attributes in these files). */
+static hid_t any_space(input_t *in, size_t elem) {
+  switch (take(in, 4)) {
+    case 0: return H5Screate(H5S_SCALAR);
+    case 1: return H5Screate(H5S_NULL);
+    default: {
+      int rank = 1 + (int)take(in, 2);
+      hsize_t d[2], n = 1;
+      for (int k = 0; k < rank; k++) n *= (d[k] = take(in, 2) ? take(in, 4) : take(in, 256) * 4);
+      while (n * (elem ? elem : 1) > 60000) { /* shrink, keeping the rank */
+        n = 1;
+        for (int k = 0; k < rank; k++) n *= (d[k] /= 2);
+      }
+      return H5Screate_simple(rank, d, NULL);
+    }
+  }
+}
+
+/* Writes an attribute of any type and shape, its values from the input, named after one
+ * the readers look for (so the reader meets it) or a fresh name. */
+static void any_attribute(hid_t obj, const char *name, input_t *in) {
+  hid_t t = any_type(in, 1);
+  const size_t size = H5Tget_size(t);
+  const int vstr = H5Tis_variable_str(t) > 0, vseq = H5Tget_class(t) == H5T_VLEN;
+  hid_t sp = any_space(in, vstr || vseq ? 16 : size);
+  hssize_t n = H5Sget_simple_extent_npoints(sp);
+  if (n < 0) n = 0;
+  /* the pool: strings and sequences point into it; up to 256 input bytes, repeated */
+  unsigned char *buf = calloc((size_t)(n ? n : 1), size), pool[4096];
+  size_t m = 0;
+  for (; m < 256 && in->n; m++) pool[m] = (unsigned char)take(in, 256);
+  for (size_t i = m; i < sizeof pool; i++) pool[i] = m ? pool[i % m] : (unsigned char)'x';
+  pool[sizeof pool - 1] = 0;
+  for (hssize_t i = 0; buf && i < n; i++) {
+    const size_t at = take(in, 250) * 16; /* 16 ints from there stay inside the pool */
+    if (vstr) { /* any bytes up to a NUL, empty strings too */
+      char *str = (char *)pool + at;
+      memcpy(buf + (size_t)i * size, &str, sizeof str);
+    } else if (vseq) {
+      hvl_t v = {take(in, 16), pool + at};
+      memcpy(buf + (size_t)i * size, &v, sizeof v);
+    } else {
+      for (size_t b = 0; b < size; b++) buf[(size_t)i * size + b] = (unsigned char)take(in, 256);
+    }
+  }
+  if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
+  hid_t a = buf ? H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  if (a >= 0) {
+    H5Awrite(a, t, buf);
+    H5Aclose(a);
+  }
+  free(buf);
+  H5Sclose(sp);
+  H5Tclose(t);
+}
+
+/* An attribute of any kind on the root or on a dataset: an existing one (retyped, the
+ * reader expects it) or a new one. */
+static void edit_attribute(hid_t f, input_t *in) {
+  names_t ds = {0}, at = {0};
+  H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, visit, &ds, H5O_INFO_BASIC);
+  hid_t obj = ds.n && take(in, 4) == 0 ? H5Oopen(f, ds.name[take(in, (unsigned)ds.n)], H5P_DEFAULT)
+                                       : H5Oopen(f, "/", H5P_DEFAULT);
+  if (obj < 0) return;
+  hsize_t idx = 0;
+  H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, attr_name, &at);
+  char fresh[16];
+  snprintf(fresh, sizeof fresh, "fuzz%u", take(in, 4));
+  any_attribute(obj, at.n && take(in, 8) ? at.name[take(in, (unsigned)at.n)] : fresh, in);
+  H5Oclose(obj);
+}
+
+/* ---- corrupt bytes (issue 17: 64 bytes of 0xff in a global heap crashed libhdf5 in
+ * H5HG_read). The readers open a file only after a probe walked it in a forked child
+ * (src/core/h5_probe.c): a crash or an endless loop there must become a one-line
+ * refusal, and a file the probe passes must not crash the readers in this process. */
+static void corrupt_bytes(const char *file, input_t *in) {
+  size_t len;
+  unsigned char *b = slurp(file, &len);
+  for (unsigned k = 1 + take(in, 4); k > 0 && len; k--) {
+    size_t at = ((size_t)take(in, 256) << 16 | (size_t)take(in, 256) << 8 | take(in, 256)) % len;
+    const unsigned kind = take(in, 4), count = 1 + take(in, 64);
+    for (unsigned i = 0; i < count && at + i < len; i++)
+      b[at + i] = kind == 0 ? 0xff : kind == 1 ? 0x00 : kind == 2 ? b[at + i] ^ (1u << take(in, 8))
+                                                                  : (unsigned char)take(in, 256);
+  }
+  FILE *fp = fopen(file, "wb");
+  fwrite(b, 1, len, fp);
+  fclose(fp);
+  free(b);
+}
+
+/* TL_FUZZ_VERBOSE=1: every reader's verdict on stderr (to see what a seed reaches). */
 static void check(tl_status st, const tl_error *err) {
+  if (getenv("TL_FUZZ_VERBOSE")) fprintf(stderr, "reader: %s\n", st ? err->msg : "accepted");
   if (st && (err->msg[0] == '\0' || strchr(err->msg, '\n'))) {
     fprintf(stderr, "bad error message: [%s]\n", err->msg);
     __builtin_trap();
@@ -240,7 +393,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   hid_t f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT);
   if (f < 0) abort();
   for (unsigned k = 1 + take(&in, 3); k > 0; k--) edit(f, &in);
+  /* after the edits above (whose bytes the old seeds spend, so they keep their meaning):
+   * 1 an attribute of any kind, 2 corrupt bytes, 3 both */
+  const unsigned extra = take(&in, 4);
+  input_t cin = {in.p, 0}; /* the corruption's 48 bytes, before the attribute eats the rest */
+  if (extra & 2) {
+    cin.n = in.n < 48 ? in.n : 48;
+    in.p += cin.n, in.n -= cin.n;
+  }
+  if (extra & 1) edit_attribute(f, &in);
   H5Fclose(f);
+  if (extra & 2) corrupt_bytes(file, &cin);
   tl_error err = {0};
   tl_status st;
   if (which == 0) {
