@@ -74,9 +74,12 @@ typedef struct {
 /* Before a command starts: refuses an output given twice and an output that is one of
  * its inputs (existing files by device and inode, so symlinks and hard links count; new
  * ones by their resolved directory); character devices such as /dev/null may repeat.
- * Then prints one note per output whose temporaries earlier runs left (removing those
- * of ended processes, tl_outfile_sweep). Entries with a NULL path are skipped. */
+ * Entries with a NULL path are skipped. */
 tl_status tl_cli_files_check(const char *cmd, const tl_cli_file_t *files, int n, tl_error *err);
+/* Once the inputs are checked and the work begins (so that a refusal stays one line):
+ * one note on stderr per output whose temporaries earlier runs left, removing those of
+ * ended processes (tl_outfile_sweep). */
+void tl_cli_files_note(const char *cmd, const tl_cli_file_t *files, int n);
 
 /* train's metrics CSV: this header, then one row per epoch (cmd_train.c). */
 #define TL_CLI_METRICS_HEADER "epoch,loss,train_acc,val_acc,val_loss,lr,seconds"

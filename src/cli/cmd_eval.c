@@ -113,6 +113,7 @@ int tl_cmd_eval(int argc, char **argv) {
     tl_model_free(m);
     return fail(&err);
   }
+  tl_cli_files_note("eval", files, 3);
   /* topo/sym label every integer: classes the model never saw count too */
   eo.any_integer = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
   int *pred = malloc((size_t)s->N * sizeof *pred);

@@ -230,7 +230,7 @@ int tl_cmd_generate(int argc, char **argv) {
   const tl_ranks_t *ranks = tl_cli_mpi_ranks();
   const int root = !ranks || ranks->rank == 0;
   const tl_cli_file_t files[] = {{"--out", out, 1}};
-  if (root) tl_cli_files_check("generate", files, 1, &err); /* notes only: one output */
+  if (root) tl_cli_files_note("generate", files, 1);
   /* One process: the first signal stops at the next block and keeps a checkpoint. Under
    * mpirun with several ranks, mpirun itself ends the ranks a few seconds after
    * forwarding a signal, maybe mid-checkpoint: main's handler removes the temporary and

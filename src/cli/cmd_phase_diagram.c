@@ -198,6 +198,7 @@ int tl_cmd_phase_diagram(int argc, char **argv) {
   if (tl_cli_files_check("phase-diagram", files, 3, &err)) return fail(&err);
   tl_phase_state_t *state = NULL;
   if (open_state(&p, prefix, csv, png, ck, force, resume, &state, &err)) return fail(&err);
+  tl_cli_files_note("phase-diagram", files, 3);
   const long kept = state->done_count;
   tl_phase_point_t *pts = tl_malloc((size_t)p.nx * p.ny * sizeof *pts);
   tl_status st = pts ? tl_outfile_make_parents(csv, &err)

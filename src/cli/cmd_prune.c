@@ -177,6 +177,7 @@ int tl_cmd_prune(int argc, char **argv) {
   for (int s = 0; !st && s < nsets; s++) st = tl_dataset_load_samples(names[s], &sets[s], &err);
   if (!st)
     st = tl_model_prune(m, (const tl_samples_t *const *)sets, nsets, &eo, (int)edge_cells, &p, &err);
+  if (!st) tl_cli_files_note("prune", files, 3 + nsets);
   /* both output files or neither: each is written to a temporary, renamed at the end */
   tl_outfile_t oc = {0}, ov = {0};
   if (!st && curve_path && !(st = tl_outfile_begin(&oc, curve_path, force, 1, &err)))

@@ -332,6 +332,7 @@ int tl_cmd_train(int argc, char **argv) {
     file_hash(a.data, prov.data_hash, sizeof prov.data_hash);
     tl_cli_join_command(argc, argv, prov.command, sizeof prov.command);
     prov.created[0] = '\0';
+    tl_cli_files_note("train", files, 4);
     tl_train_result_t tr;
     int last_epoch = 0;
     st = run_training(&a, m, s, &prov, &tr, &last_epoch, &err);

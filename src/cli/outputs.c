@@ -89,11 +89,17 @@ tl_status tl_cli_files_check(const char *cmd, const tl_cli_file_t *files, int n,
                           "that is not read by this command)", a->flag, a->path, b->flag,
                           b->path);
     }
-  for (int i = 0; i < n && !st; i++)
-    if (files[i].path && files[i].output && !(id[i].exists && id[i].chr))
-      note_stale(cmd, files[i].path);
   free(id);
   return st;
+}
+
+void tl_cli_files_note(const char *cmd, const tl_cli_file_t *files, int n) {
+  for (int i = 0; i < n; i++) {
+    struct stat sb;
+    if (files[i].path && files[i].output &&
+        !(stat(files[i].path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode))))
+      note_stale(cmd, files[i].path);
+  }
 }
 
 /* ---- train's metrics CSV ------------------------------------------------------------ */

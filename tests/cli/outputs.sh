@@ -118,6 +118,10 @@ grep -q "note: $D/s.h5.tmp-Qw3rTy may be left by an interrupted run" "$TMP/err" 
   fail "unknown temporary: $(cat "$TMP/err")"
 [ -e "$D/s.h5.tmp-$host.999999999-AbC123" ] && fail "the ended run's temporary is still there"
 [ -e "$D/s.h5.tmp-Qw3rTy" ] || fail "a temporary of an unknown writer was removed"
+# a refused run stays one line: the note comes once the inputs are checked
+echo x >"$D/u.csv.tmp-$host.999999999-AbC123"
+expect_refused "missing.h5: cannot open" "$BIN" eval --model "$D/m.h5" --data "$D/missing.h5" --per-chain "$D/u.csv"
+[ -e "$D/u.csv.tmp-$host.999999999-AbC123" ] || fail "a refused run removed a temporary"
 echo x >"$D/t.h5.tmp-$host.$$-AbC123"           # this test's shell: a live writer
 expect_ok "$BIN" generate --out "$D/t.h5" --n 10 --L 4
 grep -q "note: $D/t.h5.tmp-$host.$$-AbC123 is being written by process $$" "$TMP/err" ||
