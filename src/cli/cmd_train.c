@@ -218,7 +218,8 @@ static tl_status make_model(train_args *a, tl_model_hyper_t *hp, const tl_sample
 
 /* What the run ended with: the interrupted, diverged or failed line, or the summary and
  * the test accuracy. */
-static int report(const train_args *a, const tl_model_t *m, const tl_samples_t *ts,
+static int report(const train_args *a, const tl_model_t *m, const tl_samples_t *s,
+                  const tl_samples_t *ts,
                   const tl_train_result_t *tr, tl_status st, tl_error *err, int last_epoch) {
   if (st == TL_ERR_INTERRUPTED) {
     tl_cli_say(stderr, "topolearn train: interrupted after epoch %d; checkpoint saved to %s (rerun "
@@ -232,6 +233,8 @@ static int report(const train_args *a, const tl_model_t *m, const tl_samples_t *
   if (st) return tl_cli_fail("train", err);
   printf("trained %s for %d epochs on %d chains (%d excluded as ambiguous): loss %.4g, train acc %.4f, val acc %.4f\n",
          tl_model_kind_name(m->hp.kind), tr->epochs_run, tr->n_train, tr->n_excluded, tr->loss, tr->train_acc, tr->val_acc);
+  printf("split: %d chains = %d training + %d validation + %d ambiguous (left out)\n", s->N,
+         tr->n_train, tr->n_val, tr->n_excluded);
   tl_cli_say(stdout, "wrote %s%s%s", a->out, a->metrics ? " and " : "", a->metrics ? a->metrics : "");
   if (!ts) return 0;
   tl_eval_opts_t eo;
@@ -336,7 +339,7 @@ int tl_cmd_train(int argc, char **argv) {
     tl_train_result_t tr;
     int last_epoch = 0;
     st = run_training(&a, m, s, &prov, &tr, &last_epoch, &err);
-    code = report(&a, m, ts, &tr, st, &err, last_epoch);
+    code = report(&a, m, s, ts, &tr, st, &err, last_epoch);
   } else {
     code = fail(&err);
   }
