@@ -33,6 +33,8 @@ else
   grep -E "VmRSS growth" "$TMP/ut.log" | sed 's/^ */python: /; s/)ok$/)/'
 fi
 echo "python unittest: $((ran - bad - skipped)) passed, $bad failed, $skipped skipped"
+# why: e.g. the PyTorch dataset tests without python3-torch
+sed -n "s/.* skipped '\(.*\)'$/python: skipped: \1/p" "$TMP/ut.log" | sort | uniq -c
 
 # 2. pip install offline into a venv (from a copy: pip builds in the source tree).
 cp -r "$TL_SRC/python" "$TMP/pysrc"
