@@ -1,4 +1,4 @@
-# Quick start:  make run   |   make test
+# Quick start:  make run   |   make check (fast subset)   |   make test (full suite, as CI)
 # Everything installs what it needs first (scripts/install-deps.sh, Debian packages).
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
@@ -7,21 +7,37 @@ ifdef CI
 CMAKE_FLAGS += -DTL_WERROR=ON
 endif
 BIN = $(BUILD)/topolearn
+# cmake --build runs make underneath ours: without this, every level prints its
+# "Entering/Leaving directory" lines (82 of them for a no-op build).
+MAKEFLAGS += --no-print-directory
 
-.PHONY: deps build run test test-nompi bench sanitize fuzz memcheck clean man
+.PHONY: deps configure build run check test test-nompi bench sanitize fuzz memcheck clean man
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
+configure: deps
+	@echo "build: configuring $(BUILD)/ (CMake, Release)"
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@echo "build: compiling the library, CLI, tests and benchmarks in $(BUILD)/ ($(JOBS) jobs)"
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: every study of the paper at quick sizes, then the report.
-run: build
+# The main job: every study of the paper at quick sizes, then the report. It builds only
+# the library and the CLI.
+run: configure
+	@echo "build: compiling the library and CLI in $(BUILD)/ ($(JOBS) jobs)"
+	@cmake --build $(BUILD) -j $(JOBS) --target topolearn
 	$(BIN) reproduce --quick --out results/quick --force
 	@echo "run: open results/quick/report.md (figures in results/quick/figures)"
 
+# The fast subset a contributor runs all day: every test not labelled "slow" in
+# tests/CMakeLists.txt, at least one per layer (MAKE_CHECK_TIME on two idle cores).
+check: build
+	cd $(BUILD) && ctest -LE slow --output-on-failure -j $(JOBS)
+
+# The full suite, as CI runs it (MAKE_TEST_TIME on two idle cores).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
