@@ -90,7 +90,9 @@ bench: build
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-nompi
 
-# Installs the library, headers and CLI (with its man page and bash completion) under PREFIX, and the Python package (plain
+# Installs the library, headers, CLI (with its man page and bash completion), topolearn.pc
+# and the CMake package (cmake/install.cmake) under PREFIX (DESTDIR=... stages them), and
+# the Python package (plain
 # copy: Debian's system Python refuses pip, PEP 668) into PYTHON_SITE with libpath.txt
 # naming the installed library. In a venv, `pip install ./python` works offline too.
 PREFIX ?= /usr/local
