@@ -4,7 +4,10 @@ The layouts are checked against the C models themselves: an mlp trained by the C
 each input is run in NumPy on our features, and must predict the class `topolearn eval`
 predicts on every chain (a transposed or reordered layout would not). That part needs
 NumPy and h5py only; the Dataset checks need PyTorch and are skipped, with the reason,
-without it (Debian: python3-torch)."""
+without it (Debian: python3-torch). PyTorch is imported only when those checks start:
+unittest discover imports every test module into one process, and a process holding
+PyTorch forks more slowly (the HDF5 readers probe every file in a forked child), which
+would slow the suites that run before this one."""
 import os
 import shutil
 import subprocess
@@ -21,11 +24,7 @@ try:
     import h5py
 except ImportError:
     h5py = None
-try:
-    import torch
-    from topolearn.torch import ChainDataset, gauge_flip
-except ImportError:
-    torch = None
+torch = ChainDataset = gauge_flip = None  # imported by TestChainDataset.setUpClass
 
 L = 8
 
@@ -134,11 +133,16 @@ class TestLayouts(unittest.TestCase):
         self.assertEqual(_features.features(data, "hopping").shape, (300, L, 2))
 
 
-@unittest.skipUnless(torch is not None, "PyTorch is not installed (Debian: apt install python3-torch)")
 @unittest.skipUnless(tl.has_datasets, "needs the data layer")
 class TestChainDataset(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        global torch, ChainDataset, gauge_flip
+        try:
+            import torch
+            from topolearn.torch import ChainDataset, gauge_flip
+        except ImportError as e:
+            raise unittest.SkipTest(f"PyTorch is not installed (Debian: apt install python3-torch): {e}")
         cls.tmp = tempfile.mkdtemp(prefix="tl-torch-")
         cls.path = os.path.join(cls.tmp, "d.h5")
         run("generate", "--quiet", "--out", cls.path, "--n", 200, "--L", L, "--seed", 5)
