@@ -15,7 +15,6 @@
  *
  * Parameters, gradients and optimiser moments live in one buffer each (tl_nn_params_t)
  * with named views, so zeroing, the optimiser, save/load and pruning are one loop. */
-#ifndef TL_NN_OPS_PASS
 #ifndef TOPOLEARN_NN_H
 #define TOPOLEARN_NN_H
 
@@ -120,116 +119,140 @@ int tl_nn_conv1d_block(int B, int L);
 size_t tl_nn_conv1d_work_size(int B, int cin, int cout, int L, int K, int same);
 size_t tl_nn_topo_work_size(int S, int L);
 
-/* ---- ops, declared once per precision (this header includes itself) ------------ */
-
-#define TL_NN_OPS_PASS 1
-#define tl_real float
-#define TL_NN_FN(name) name##_f32
-#include "topolearn/nn.h"
-#undef tl_real
-#undef TL_NN_FN
-#define tl_real double
-#define TL_NN_FN(name) name##_f64
-#include "topolearn/nn.h"
-#undef tl_real
-#undef TL_NN_FN
-#undef TL_NN_OPS_PASS
-
-#endif /* TOPOLEARN_NN_H */
-#else  /* TL_NN_OPS_PASS: op declarations for one precision */
+/* ---- ops, in float (_f32, training) and double (_f64, gradient checks) -------------
+ * Both are built from one source (src/nn/ops.inc.h, topo.inc.h, included by ops_f32.c
+ * and ops_f64.c); each contract below holds for both. */
 
 /* dense: inp (B,in) -> out (B,out) = inp w^T + bias; w (out,in), bias (out) or NULL. */
-void TL_NN_FN(tl_nn_dense_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
-                                   const tl_real *bias, int B, int in, int nout);
+void tl_nn_dense_forward_f32(float *out, const float *inp, const float *w,
+                             const float *bias, int B, int in, int nout);
+void tl_nn_dense_forward_f64(double *out, const double *inp, const double *w,
+                             const double *bias, int B, int in, int nout);
 /* dinp (B,in) += dout w; dw (out,in) += dout^T inp; dbias (out) += sum_b dout. */
-void TL_NN_FN(tl_nn_dense_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
-                                    const tl_real *dout, const tl_real *inp,
-                                    const tl_real *w, int B, int in, int nout);
+void tl_nn_dense_backward_f32(float *dinp, float *dw, float *dbias, const float *dout,
+                              const float *inp, const float *w, int B, int in, int nout);
+void tl_nn_dense_backward_f64(double *dinp, double *dw, double *dbias, const double *dout,
+                              const double *inp, const double *w, int B, int in,
+                              int nout);
 
 /* conv1d along the cells, stride 1: inp (B,cin,L) -> out (B,cout,Lout);
  * w (cout,cin,K), bias (cout) or NULL. same != 0: zero padding (K-1)/2 on the left and
  * K/2 on the right, Lout = L; same == 0: no padding, Lout = L-K+1 (needs K <= L).
  * out[b,o,t] = bias[o] + sum_{c,k} w[o,c,k] inp[b,c,t+k-pad]. All taps as one gemm on a
- * channel-major copy of the batch (no im2col); work holds tl_nn_conv1d_work_size(...) elements of tl_real. */
-void TL_NN_FN(tl_nn_conv1d_forward)(tl_real *out, const tl_real *inp, const tl_real *w,
-                                    const tl_real *bias, int B, int cin, int cout, int L,
-                                    int K, int same, tl_real *work);
+ * channel-major copy of the batch (no im2col); work holds tl_nn_conv1d_work_size(...)
+ * elements of the op's precision. */
+void tl_nn_conv1d_forward_f32(float *out, const float *inp, const float *w,
+                              const float *bias, int B, int cin, int cout, int L, int K,
+                              int same, float *work);
+void tl_nn_conv1d_forward_f64(double *out, const double *inp, const double *w,
+                              const double *bias, int B, int cin, int cout, int L, int K,
+                              int same, double *work);
 /* dinp (B,cin,L), dw (cout,cin,K), dbias (cout) accumulate; dout (B,cout,Lout).
  * kept != 0: work is still as tl_nn_conv1d_forward left it for this inp (same B, shapes
  * and input values), and its channel-major copy of inp is used instead of made again. */
-void TL_NN_FN(tl_nn_conv1d_backward)(tl_real *dinp, tl_real *dw, tl_real *dbias,
-                                     const tl_real *dout, const tl_real *inp,
-                                     const tl_real *w, int B, int cin, int cout, int L,
-                                     int K, int same, int kept, tl_real *work);
+void tl_nn_conv1d_backward_f32(float *dinp, float *dw, float *dbias, const float *dout,
+                               const float *inp, const float *w, int B, int cin, int cout,
+                               int L, int K, int same, int kept, float *work);
+void tl_nn_conv1d_backward_f64(double *dinp, double *dw, double *dbias,
+                               const double *dout, const double *inp, const double *w,
+                               int B, int cin, int cout, int L, int K, int same, int kept,
+                               double *work);
 
 /* Elementwise activations on n values. relu and square backward read inp, tanh
  * backward reads out (1 - out^2, no second tanh). relu'(0) = 0. In-place forward
  * (out == inp) is fine for tanh, and for relu if its backward is then given out
  * (same sign pattern); square needs its input kept. */
-void TL_NN_FN(tl_nn_relu_forward)(tl_real *out, const tl_real *inp, size_t n);
-void TL_NN_FN(tl_nn_relu_backward)(tl_real *dinp, const tl_real *inp, const tl_real *dout,
-                                   size_t n);
-void TL_NN_FN(tl_nn_tanh_forward)(tl_real *out, const tl_real *inp, size_t n);
-void TL_NN_FN(tl_nn_tanh_backward)(tl_real *dinp, const tl_real *out, const tl_real *dout,
-                                   size_t n);
-void TL_NN_FN(tl_nn_square_forward)(tl_real *out, const tl_real *inp, size_t n);
-void TL_NN_FN(tl_nn_square_backward)(tl_real *dinp, const tl_real *inp,
-                                     const tl_real *dout, size_t n);
+void tl_nn_relu_forward_f32(float *out, const float *inp, size_t n);
+void tl_nn_relu_forward_f64(double *out, const double *inp, size_t n);
+void tl_nn_relu_backward_f32(float *dinp, const float *inp, const float *dout, size_t n);
+void tl_nn_relu_backward_f64(double *dinp, const double *inp, const double *dout,
+                             size_t n);
+void tl_nn_tanh_forward_f32(float *out, const float *inp, size_t n);
+void tl_nn_tanh_forward_f64(double *out, const double *inp, size_t n);
+void tl_nn_tanh_backward_f32(float *dinp, const float *out, const float *dout, size_t n);
+void tl_nn_tanh_backward_f64(double *dinp, const double *out, const double *dout,
+                             size_t n);
+void tl_nn_square_forward_f32(float *out, const float *inp, size_t n);
+void tl_nn_square_forward_f64(double *out, const double *inp, size_t n);
+void tl_nn_square_backward_f32(float *dinp, const float *inp, const float *dout,
+                               size_t n);
+void tl_nn_square_backward_f64(double *dinp, const double *inp, const double *dout,
+                               size_t n);
 
 /* Pooling over the cell axis in windows of P cells, stride P: inp (B,C,L) ->
  * out (B,C,L/P) (a tail of L mod P cells is dropped). P = L is global pooling.
  * Max pooling records the winning cell (0..L-1 within its row) of each window in
  * argmax (B,C,L/P); on ties the first wins, and the gradient goes to that cell only. */
-void TL_NN_FN(tl_nn_meanpool_forward)(tl_real *out, const tl_real *inp, int BC, int L,
-                                      int P);
-void TL_NN_FN(tl_nn_meanpool_backward)(tl_real *dinp, const tl_real *dout, int BC, int L,
-                                       int P);
-void TL_NN_FN(tl_nn_maxpool_forward)(tl_real *out, int *argmax, const tl_real *inp, int BC,
-                                     int L, int P);
-void TL_NN_FN(tl_nn_maxpool_backward)(tl_real *dinp, const tl_real *dout, const int *argmax,
-                                      int BC, int L, int P);
+void tl_nn_meanpool_forward_f32(float *out, const float *inp, int BC, int L, int P);
+void tl_nn_meanpool_forward_f64(double *out, const double *inp, int BC, int L, int P);
+void tl_nn_meanpool_backward_f32(float *dinp, const float *dout, int BC, int L, int P);
+void tl_nn_meanpool_backward_f64(double *dinp, const double *dout, int BC, int L, int P);
+void tl_nn_maxpool_forward_f32(float *out, int *argmax, const float *inp, int BC, int L,
+                               int P);
+void tl_nn_maxpool_forward_f64(double *out, int *argmax, const double *inp, int BC, int L,
+                               int P);
+void tl_nn_maxpool_backward_f32(float *dinp, const float *dout, const int *argmax, int BC,
+                                int L, int P);
+void tl_nn_maxpool_backward_f64(double *dinp, const double *dout, const int *argmax,
+                                int BC, int L, int P);
 /* (BC = B*C: pooling treats every (sample, channel) row alike. Flatten is a view.) */
 
 /* Softmax cross-entropy: logits (B,C), labels (B) in [0,C) -> *loss = mean over the
  * batch of -log softmax(logits)[label]; probs (B,C) keeps the softmax for backward.
  * Log-sum-exp is shifted by the row max, so large logits do not overflow. */
-void TL_NN_FN(tl_nn_xent_forward)(tl_real *loss, tl_real *probs, const tl_real *logits,
-                                  const int *labels, int B, int C);
+void tl_nn_xent_forward_f32(float *loss, float *probs, const float *logits,
+                            const int *labels, int B, int C);
+void tl_nn_xent_forward_f64(double *loss, double *probs, const double *logits,
+                            const int *labels, int B, int C);
 /* dlogits (B,C) += dloss * (probs - onehot(label)) / B. */
-void TL_NN_FN(tl_nn_xent_backward)(tl_real *dlogits, const tl_real *probs,
-                                   const int *labels, int B, int C, tl_real dloss);
+void tl_nn_xent_backward_f32(float *dlogits, const float *probs, const int *labels, int B,
+                             int C, float dloss);
+void tl_nn_xent_backward_f64(double *dlogits, const double *probs, const int *labels,
+                             int B, int C, double dloss);
 /* Mean squared error over n values: *loss = (1/n) sum (pred - target)^2. */
-void TL_NN_FN(tl_nn_mse_forward)(tl_real *loss, const tl_real *pred, const tl_real *target,
-                                 size_t n);
+void tl_nn_mse_forward_f32(float *loss, const float *pred, const float *target, size_t n);
+void tl_nn_mse_forward_f64(double *loss, const double *pred, const double *target,
+                           size_t n);
 /* dpred (n) += dloss * 2 (pred - target) / n. */
-void TL_NN_FN(tl_nn_mse_backward)(tl_real *dpred, const tl_real *pred,
-                                  const tl_real *target, size_t n, tl_real dloss);
+void tl_nn_mse_backward_f32(float *dpred, const float *pred, const float *target,
+                            size_t n, float dloss);
+void tl_nn_mse_backward_f64(double *dpred, const double *pred, const double *target,
+                            size_t n, double dloss);
 
 /* Topo contraction (SPEC 1.4), per sample b with S states on L cells:
  *   Q_b[n,m] = sum_j lambda_j a_b[j,n] b_b[j,m],   W_b = sum_{n,m} K[n,m] Q_b[n,m]^2.
  * a, bp (B,S,L): A- and B-parts of the states; lambda (S); K (L,L) -> W (B); Q (B,L,L)
  * is kept for backward. One gemm per sample (each sample has its own states; a
  * block-diagonal batch gemm would only multiply zeros). work: tl_nn_topo_work_size(S, L)
- * elements of tl_real. */
-void TL_NN_FN(tl_nn_topo_forward)(tl_real *W, tl_real *Q, const tl_real *a,
-                                  const tl_real *bp, const tl_real *lambda,
-                                  const tl_real *K, int B, int S, int L, tl_real *work);
+ * elements of the op's precision. */
+void tl_nn_topo_forward_f32(float *W, float *Q, const float *a, const float *bp,
+                            const float *lambda, const float *K, int B, int S, int L,
+                            float *work);
+void tl_nn_topo_forward_f64(double *W, double *Q, const double *a, const double *bp,
+                            const double *lambda, const double *K, int B, int S, int L,
+                            double *work);
 /* dlambda (S), dK (L,L), da and dbp (B,S,L) accumulate (each may be NULL); dW (B). */
-void TL_NN_FN(tl_nn_topo_backward)(tl_real *dlambda, tl_real *dK, tl_real *da,
-                                   tl_real *dbp, const tl_real *dW, const tl_real *Q,
-                                   const tl_real *a, const tl_real *bp,
-                                   const tl_real *lambda, const tl_real *K, int B, int S,
-                                   int L, tl_real *work);
+void tl_nn_topo_backward_f32(float *dlambda, float *dK, float *da, float *dbp,
+                             const float *dW, const float *Q, const float *a,
+                             const float *bp, const float *lambda, const float *K, int B,
+                             int S, int L, float *work);
+void tl_nn_topo_backward_f64(double *dlambda, double *dK, double *da, double *dbp,
+                             const double *dW, const double *Q, const double *a,
+                             const double *bp, const double *lambda, const double *K,
+                             int B, int S, int L, double *work);
 
 /* Nearest-integer head (SPEC 3): W (B) -> z (B,C), z[b,c] = -beta (W_b - c)^2 for the
  * C = cmax - cmin + 1 classes c = cmin..cmax. beta = exp(rho) with rho (1) the trained
  * parameter: positive by construction, and steps in rho change beta by a factor, which
  * suits a sharpness whose useful values span decades (1 to 1e3). */
-void TL_NN_FN(tl_nn_head_forward)(tl_real *z, const tl_real *W, const tl_real *rho, int B,
-                                  int cmin, int cmax);
+void tl_nn_head_forward_f32(float *z, const float *W, const float *rho, int B, int cmin,
+                            int cmax);
+void tl_nn_head_forward_f64(double *z, const double *W, const double *rho, int B,
+                            int cmin, int cmax);
 /* dW (B) and drho (1) accumulate; dz (B,C). */
-void TL_NN_FN(tl_nn_head_backward)(tl_real *dW, tl_real *drho, const tl_real *dz,
-                                   const tl_real *W, const tl_real *rho, int B, int cmin,
-                                   int cmax);
+void tl_nn_head_backward_f32(float *dW, float *drho, const float *dz, const float *W,
+                             const float *rho, int B, int cmin, int cmax);
+void tl_nn_head_backward_f64(double *dW, double *drho, const double *dz, const double *W,
+                             const double *rho, int B, int cmin, int cmax);
 
-#endif /* TL_NN_OPS_PASS */
+#endif /* TOPOLEARN_NN_H */
