@@ -136,7 +136,7 @@ typedef struct {
   int n_train;
 } result_t;
 
-static result_t run_ours(tl_model_kind kind, const tl_samples_t *tr, const tl_samples_t *te,
+static result_t run_ours(const tl_model_kind_t *kind, const tl_samples_t *tr, const tl_samples_t *te,
                          int cmin, int cmax, int epochs, int batch, int threads, uint64_t seed) {
   tl_error err = {0};
   tl_model_hyper_t hp;
@@ -225,11 +225,11 @@ int main(int argc, char **argv) {
   const uint64_t seed = 2026;
   int thr[8], nt = 0, nm = 0;
   const char *names[3];
-  tl_model_kind kinds[3];
+  const tl_model_kind_t *kinds[3];
   for (const char *p = tlist; *p && nt < 8; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
     thr[nt++] = atoi(p);
   const char *all[3] = {"mlp", "cnn", "topo"};
-  const tl_model_kind allk[3] = {TL_MODEL_MLP, TL_MODEL_CNN, TL_MODEL_TOPO};
+  const tl_model_kind_t *const allk[3] = {tl_model_kind_find("mlp"), tl_model_kind_find("cnn"), tl_model_kind_find("topo")};
   for (int k = 0; k < 3; k++) {
     const char *at = strstr(mlist, all[k]);
     if (at && (at == mlist || at[-1] == ',')) names[nm] = all[k], kinds[nm++] = allk[k];

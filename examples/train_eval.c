@@ -66,7 +66,7 @@ static tl_status accuracy(const tl_model_t *m, const tl_samples_t *s, int flip, 
 static tl_status mlp(const tl_samples_t *train, const tl_samples_t *test,
                      const tl_samples_t *dis, const char *path, tl_error *err) {
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, tl_model_kind_find("mlp")); /* a kind by its name */
   hp.input = TL_INPUT_EIGVEC;
   tl_status st = tl_samples_label_range(train, 0, &hp.cmin, &hp.cmax, err);
   tl_rng_t rng;
@@ -100,7 +100,7 @@ static tl_status mlp(const tl_samples_t *train, const tl_samples_t *test,
 /* The topo network at its exact tensors (lambda = 2, K of the bulk window): no training. */
 static tl_status topo_exact(const tl_samples_t *test, tl_error *err) {
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, tl_model_kind_find("topo"));
   hp.init = TL_INIT_EXACT;
   tl_status st = tl_samples_label_range(test, 0, &hp.cmin, &hp.cmax, err);
   tl_rng_t rng;

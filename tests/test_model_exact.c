@@ -52,7 +52,7 @@ static void test_topo_exact(void **state) {
   for (int k = 0; k < 2; k++) {
     tl_samples_t *s = make_ssh_set(150, 32, 2.0, Ds[k], 100 + k, 0);
     tl_model_hyper_t hp;
-    tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+    tl_model_hyper_default(&hp, kind_named("topo"));
     hp.init = TL_INIT_EXACT;
     tl_model_t *m = make_model(&hp, 32, 1);
     expect_exact(Ds[k] == 0 ? "topo exact, clean" : "topo exact, disorder 1", m, s);
@@ -67,7 +67,7 @@ static void test_sym_exact_full_band(void **state) {
   for (int k = 0; k < 2; k++) {
     tl_samples_t *s = make_ssh_set(100, 24, 2.0, Ds[k], 200 + k, k); /* qab stored or not */
     tl_model_hyper_t hp;
-    tl_model_hyper_default(&hp, TL_MODEL_SYM);
+    tl_model_hyper_default(&hp, kind_named("sym"));
     hp.init = TL_INIT_EXACT;
     hp.band = 24; /* D >= L: every q[n, m] of the chain is a feature */
     hp.sym_hidden = 2 * hp.band + 1;
@@ -84,17 +84,17 @@ static void test_exact_pbc(void **state) {
   (void)state;
   tl_samples_t *s = make_ssh_set_bc(80, 20, 2.0, 0.5, 300, 0, TL_PBC);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   hp.init = TL_INIT_EXACT, hp.boundary = TL_PBC;
   tl_model_t *m = make_model(&hp, 20, 1);
   expect_exact("topo exact, PBC, disorder 0.5", m, s);
   tl_model_free(m);
-  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  tl_model_hyper_default(&hp, kind_named("sym"));
   hp.init = TL_INIT_EXACT, hp.boundary = TL_PBC, hp.band = 10, hp.sym_hidden = 21;
   m = make_model(&hp, 20, 1);
   expect_exact("sym exact D = L/2, PBC, disorder 0.5", m, s);
   /* an OBC model refuses PBC data: its distances would be wrong */
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   tl_model_t *obc = make_model(&hp, 20, 1);
   tl_eval_opts_t eo;
   tl_eval_opts_default(&eo);
@@ -116,7 +116,7 @@ static void test_sym_narrow_band_truncates(void **state) {
   const double v[4] = {0.25, 1.0, 0.9, 1.0}, w[4] = {1.0, 0.25, 1.0, 0.9};
   tl_samples_t *s = make_ssh_list(4, 32, v, w, 0.0, 5);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  tl_model_hyper_default(&hp, kind_named("sym"));
   hp.init = TL_INIT_EXACT;
   hp.band = 4;
   hp.sym_hidden = 9;
@@ -166,7 +166,7 @@ static void test_topo_unseen_winding(void **state) {
   }
   assert_int_equal(s->label[0], 2);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   hp.init = TL_INIT_EXACT;
   tl_rng_t rng;
   tl_rng_init(&rng, 1, 0);

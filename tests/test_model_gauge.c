@@ -36,7 +36,7 @@ static void test_featurise_flips(void **state) {
   int idx[4] = {3, 0, 7, 39};
   signed char fl[4 * 12];
   flips_for(fl, B, L, 1);
-  const tl_model_kind kinds[4] = {TL_MODEL_MLP, TL_MODEL_MLP, TL_MODEL_MLP, TL_MODEL_CNN};
+  const tl_model_kind_t *const kinds[4] = {kind_named("mlp"), kind_named("mlp"), kind_named("mlp"), kind_named("cnn")};
   const tl_model_input ins[4] = {TL_INPUT_EIGVEC, TL_INPUT_HOPPING, TL_INPUT_QAB, TL_INPUT_EIGVEC};
   for (int k = 0; k < 4; k++) {
     tl_model_hyper_t hp;
@@ -50,7 +50,7 @@ static void test_featurise_flips(void **state) {
     for (int b = 0; b < B; b++)
       for (size_t e = 0; e < per; e++) {
         /* the state an entry belongs to: mlp eigvec row j of (L x 2L); cnn channel 2j+a */
-        int j = kinds[k] == TL_MODEL_MLP ? (int)(e / (2 * L)) : (int)(e / L) / 2;
+        int j = kinds[k] == kind_named("mlp") ? (int)(e / (2 * L)) : (int)(e / L) / 2;
         float want = x0[b * per + e];
         if (ins[k] == TL_INPUT_EIGVEC) want *= fl[b * L + j];
         assert_true(x1[b * per + e] == want);
@@ -75,7 +75,7 @@ static void eval_W(const tl_model_t *m, int flip, double *W, int *pred) {
 
 static void test_invariant_models(void **state) {
   (void)state;
-  const tl_model_kind kinds[2] = {TL_MODEL_TOPO, TL_MODEL_SYM};
+  const tl_model_kind_t *const kinds[2] = {kind_named("topo"), kind_named("sym")};
   for (int k = 0; k < 2; k++) {
     tl_model_hyper_t hp;
     tl_model_hyper_default(&hp, kinds[k]); /* random init: invariance is structural */
@@ -92,7 +92,7 @@ static void test_invariant_models(void **state) {
 static void test_eigvec_mlp_is_not_invariant(void **state) {
   (void)state;
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   tl_model_t *m = make_model(&hp, 12, 2);
   tl_model_ws_t *ws = NULL;
   tl_error err = {0};
@@ -118,7 +118,7 @@ static void test_samples_validate(void **state) {
   tl_error err = {0};
   assert_int_equal(tl_samples_validate(s, &err), TL_OK);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   tl_model_t *m = make_model(&hp, 8, 1);
   tl_train_opts_t o;
   tl_train_opts_default(&o);
@@ -140,7 +140,7 @@ static void test_samples_validate(void **state) {
 static void test_sym_resize(void **state) {
   (void)state;
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  tl_model_hyper_default(&hp, kind_named("sym"));
   hp.init = TL_INIT_EXACT;
   hp.band = 20, hp.sym_hidden = 41; /* covers L = 20 below */
   tl_model_t *m = make_model(&hp, 12, 1), *big = NULL;
@@ -161,7 +161,7 @@ static void test_sym_resize(void **state) {
   /* the wrong L is refused by eval, and non-sym kinds refuse to resize */
   assert_int_equal(tl_model_eval(m, s20, &eo, pred, W, &ev, &err), TL_ERR_INPUT);
   assert_non_null(strstr(err.msg, "L = 20"));
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   tl_model_t *topo = make_model(&hp, 12, 1), *t2 = NULL;
   assert_int_equal(tl_model_resize(&t2, topo, 20, &err), TL_ERR_INPUT);
   assert_null(t2);

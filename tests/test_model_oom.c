@@ -35,7 +35,7 @@ static void test_oom(void **state) {
   (void)state;
   tl_samples_t *s = NULL;
   EACH_FAILURE(tl_samples_new(&s, 4, 8, 0, 1, TL_OBC, 1, &err), tl_samples_free(s));
-  const tl_model_kind kinds[4] = {TL_MODEL_TOPO, TL_MODEL_SYM, TL_MODEL_MLP, TL_MODEL_CNN};
+  const tl_model_kind_t *const kinds[4] = {kind_named("topo"), kind_named("sym"), kind_named("mlp"), kind_named("cnn")};
   for (int k = 0; k < 4; k++) {
     tl_model_hyper_t hp;
     tl_model_hyper_default(&hp, kinds[k]);
@@ -57,7 +57,7 @@ static void test_oom(void **state) {
     eo.gauge_flip = 1;
     tl_eval_t ev;
     EACH_FAILURE(tl_model_eval(m, S, &eo, NULL, NULL, &ev, &err), tl_eval_free(&ev));
-    if (kinds[k] == TL_MODEL_SYM) {
+    if (kinds[k] == kind_named("sym")) {
       tl_model_t *big = NULL;
       EACH_FAILURE(tl_model_resize(&big, m, 12, &err), tl_model_free(big));
     }

@@ -61,6 +61,13 @@ static inline tl_samples_t *make_ssh_list(int N, int L, const double *v, const d
   return s;
 }
 
+/* The registered model kind called name (fails the test if there is none). */
+static inline const tl_model_kind_t *kind_named(const char *name) {
+  const tl_model_kind_t *k = tl_model_kind_find(name);
+  if (!k) fail_msg("no model kind '%s'", name);
+  return k;
+}
+
 static inline tl_model_t *make_model(const tl_model_hyper_t *hp, int L, uint64_t seed) {
   tl_rng_t rng;
   tl_rng_init(&rng, seed, 0);

@@ -13,7 +13,7 @@
 
 static tl_model_t *mlp_eigvec(int L) {
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   hp.nlayers = 1;
   hp.width[0] = 8;
   return make_model(&hp, L, 5);
@@ -100,7 +100,7 @@ static void test_random_layers(void **state) {
   tl_samples_t *a = make_ssh_set(200, L, 2.0, 0.0, 3, 0), *b = make_ssh_set(150, L, 2.0, 1.0, 4, 0);
   const tl_samples_t *sets[2] = {a, b};
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_CNN);
+  tl_model_hyper_default(&hp, kind_named("cnn"));
   tl_model_t *m = make_model(&hp, L, 9);
   tl_prune_t p;
   tl_error err = {0};
@@ -125,7 +125,7 @@ static void test_refusals(void **state) {
   tl_samples_t *s = make_ssh_set(20, L, 2.0, 0.0, 1, 1);
   const tl_samples_t *sets[1] = {s};
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   tl_model_t *topo = make_model(&hp, L, 1);
   tl_prune_t p;
   tl_error err = {0};

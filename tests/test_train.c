@@ -26,7 +26,7 @@ static int teardown(void **state) {
 
 static tl_model_t *mlp(int w1, int w2, uint64_t seed) {
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   hp.width[0] = w1, hp.width[1] = w2;
   return make_model(&hp, 16, seed);
 }
@@ -120,14 +120,14 @@ static void test_gauge_augmentation(void **state) {
  * the parameters (so the comparison can fail). */
 static void test_bit_reproducible(void **state) {
   (void)state;
-  const tl_model_kind kinds[2] = {TL_MODEL_MLP, TL_MODEL_TOPO};
+  const tl_model_kind_t *const kinds[2] = {kind_named("mlp"), kind_named("topo")};
   for (int k = 0; k < 2; k++) {
     tl_model_t *m[3];
     for (int r = 0; r < 3; r++) {
       tl_model_hyper_t hp;
       tl_model_hyper_default(&hp, kinds[k]);
       hp.width[0] = 16, hp.width[1] = 8;
-      if (kinds[k] == TL_MODEL_TOPO) hp.init = TL_INIT_EXACT_NOISE, hp.init_sigma = 0.2;
+      if (kinds[k] == kind_named("topo")) hp.init = TL_INIT_EXACT_NOISE, hp.init_sigma = 0.2;
       m[r] = make_model(&hp, 16, 5);
       tl_train_opts_t o;
       tl_train_opts_default(&o);
@@ -147,9 +147,9 @@ static void test_bit_reproducible(void **state) {
     assert_memory_equal(a->param, b->param, a->count * sizeof(float));
     assert_memory_equal(a->m, b->m, 2 * a->count * sizeof(float));
     assert_memory_not_equal(a->param, c->param, a->count * sizeof(float));
-    if (kinds[k] == TL_MODEL_MLP) { /* augmentation reaches the eigvec inputs */
+    if (kinds[k] == kind_named("mlp")) { /* augmentation reaches the eigvec inputs */
       tl_model_hyper_t hp;
-      tl_model_hyper_default(&hp, TL_MODEL_MLP);
+      tl_model_hyper_default(&hp, kind_named("mlp"));
       hp.width[0] = 16, hp.width[1] = 8;
       tl_model_t *plain = make_model(&hp, 16, 5);
       tl_train_opts_t o;
@@ -182,15 +182,15 @@ static void train_at(tl_model_t *m, const tl_samples_t *s, int threads) {
 static void test_thread_count_independent(void **state) {
   (void)state;
   tl_samples_t *big = make_ssh_set(48, 100, 2.0, 0.5, 303, 0);
-  const tl_model_kind kinds[5] = {TL_MODEL_MLP, TL_MODEL_CNN, TL_MODEL_SYM, TL_MODEL_TOPO,
-                                  TL_MODEL_TOPO};
+  const tl_model_kind_t *const kinds[5] = {kind_named("mlp"), kind_named("cnn"), kind_named("sym"), kind_named("topo"),
+                                  kind_named("topo")};
   for (int k = 0; k < 5; k++) {
     const tl_samples_t *s = k == 4 ? big : TRAIN;
     tl_model_t *m[2];
     for (int t = 0; t < 2; t++) {
       tl_model_hyper_t hp;
       tl_model_hyper_default(&hp, kinds[k]);
-      if (kinds[k] == TL_MODEL_TOPO) hp.init = TL_INIT_EXACT_NOISE, hp.init_sigma = 0.2;
+      if (kinds[k] == kind_named("topo")) hp.init = TL_INIT_EXACT_NOISE, hp.init_sigma = 0.2;
       m[t] = make_model(&hp, s->L, 5);
       train_at(m[t], s, t + 1);
     }
@@ -390,13 +390,13 @@ static void test_bad_options(void **state) {
   expect_input_error(tl_train(m, TRAIN, &o, &res, &err), &err, "lr = ");
   /* labels outside the model's classes */
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   hp.cmin = hp.cmax = 0;
   tl_model_t *m0 = make_model(&hp, 16, 1);
   tl_train_opts_default(&o);
   expect_input_error(tl_train(m0, TRAIN, &o, &res, &err), &err, "label 1");
   /* names for the CLI */
-  tl_model_kind k;
+  const tl_model_kind_t *k;
   tl_model_input in;
   tl_model_act a;
   tl_model_init ini;
@@ -410,7 +410,7 @@ static void test_bad_options(void **state) {
   expect_input_error(tl_model_widths_parse("64,,64", &n, w, &err), &err, "64,,64");
   expect_input_error(tl_model_widths_parse("64,0", &n, w, &err), &err, "64,0");
   assert_int_equal(tl_model_kind_from_name("cnn", &k, &err), TL_OK);
-  assert_int_equal(k, TL_MODEL_CNN);
+  assert_ptr_equal(k, kind_named("cnn"));
   assert_int_equal(tl_model_input_from_name("qab", &in, &err), TL_OK);
   assert_int_equal(in, TL_INPUT_QAB);
   assert_int_equal(tl_model_init_parse("exact+noise:0.25", &ini, &sigma, &err), TL_OK);
@@ -423,13 +423,13 @@ static void test_bad_options(void **state) {
   tl_rng_t rng;
   tl_rng_init(&rng, 1, 0);
   tl_model_t *bad_m = NULL;
-  tl_model_hyper_default(&hp, TL_MODEL_CNN);
+  tl_model_hyper_default(&hp, kind_named("cnn"));
   hp.input = TL_INPUT_QAB;
   expect_input_error(tl_model_new(&bad_m, &hp, 16, 0, 1, &rng, &err), &err, "input");
-  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  tl_model_hyper_default(&hp, kind_named("sym"));
   hp.init = TL_INIT_EXACT, hp.act = TL_ACT_RELU;
   expect_input_error(tl_model_new(&bad_m, &hp, 16, 0, 1, &rng, &err), &err, "square");
-  tl_model_hyper_default(&hp, TL_MODEL_CNN);
+  tl_model_hyper_default(&hp, kind_named("cnn"));
   hp.nlayers = 5; /* 16 cells halved five times */
   hp.width[2] = hp.width[3] = hp.width[4] = 4;
   expect_input_error(tl_model_new(&bad_m, &hp, 16, 0, 1, &rng, &err), &err, "pool");

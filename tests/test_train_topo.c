@@ -31,7 +31,7 @@ static int record(const tl_train_epoch_t *e, void *user) {
 
 static tl_model_t *topo(tl_model_init init, double sigma, double beta0) {
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_TOPO);
+  tl_model_hyper_default(&hp, kind_named("topo"));
   hp.init = init, hp.init_sigma = sigma, hp.beta0 = beta0;
   return make_model(&hp, 16, 8);
 }
@@ -53,7 +53,7 @@ static void test_topo_distance(void **state) {
   assert_close("exact+noise:0.2, K distance", 0, dk, 0.2, 0.2 * 0.2);
   tl_model_free(m);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_SYM);
+  tl_model_hyper_default(&hp, kind_named("sym"));
   m = make_model(&hp, 16, 1);
   assert_int_equal(tl_model_topo_distance(m, &dl, &dk, &err), TL_ERR_INPUT);
   tl_model_free(m);
@@ -161,7 +161,7 @@ static void test_regression_on_W(void **state) {
   print_message("  distance from the exact tensors after training: lambda %.3f, K %.3f\n", dl, dk);
   tl_model_free(m);
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, kind_named("mlp"));
   m = make_model(&hp, 16, 1);
   assert_int_equal(tl_train(m, S, &o, &res, &err), TL_ERR_INPUT);
   assert_non_null(strstr(err.msg, "regression"));

@@ -164,7 +164,7 @@ int tl_cmd_reproduce(int argc, char **argv);
 /* Model flags of `train`: what was given, applied over the kind's defaults at the end
  * (-1, 0 or NULL: not given). */
 typedef struct {
-  int kind;
+  const tl_model_kind_t *kind;
   int input, act, init;
   int nlayers, width[TL_MODEL_MAX_LAYERS];
   int kernel, pool, band, sym_hidden;

@@ -35,7 +35,8 @@ const tl_cli_cmd_t tl_cli_cmd_eval = {
     .summary = "a model on a data set -> accuracy, confusion, per-chain CSV",
     .synopsis = "--model MODEL.h5 --data SET.h5 [options]",
     .about = "Accuracy against the RSWN labels, confusion matrix over winding classes, and for "
-             "topo/sym the mean |W_pred - W| (they label every integer, seen in training or not).",
+             "the kinds with a nearest-integer head the mean |W_pred - W| (they label every "
+             "integer, seen in training or not).",
     .groups = groups,
     .state_size = sizeof(eval_args),
     .defaults = eval_defaults,
@@ -62,7 +63,7 @@ static void print_json(const tl_eval_t *r) {
     tl_json_end(&j);
   }
   tl_json_end(&j);
-  tl_json_kv_number(&j, "w_mae", r->W_mae); /* null for mlp/cnn */
+  tl_json_kv_number(&j, "w_mae", r->W_mae); /* null without a W head */
   tl_json_kv_number(&j, "w_max", r->W_max);
   tl_json_kv_number(&j, "loss", r->loss);
   tl_json_end(&j);
@@ -114,8 +115,8 @@ int tl_cmd_eval(int argc, char **argv) {
     return fail(&err);
   }
   tl_cli_files_note("eval", files, 3);
-  /* topo/sym label every integer: classes the model never saw count too */
-  eo.any_integer = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
+  /* W-head kinds label every integer (SPEC 3): classes the model never saw count too */
+  eo.any_integer = tl_model_has(m, TL_MODEL_W_HEAD);
   int *pred = malloc((size_t)s->N * sizeof *pred);
   double *Wp = malloc((size_t)s->N * sizeof *Wp);
   tl_eval_t r = {0};

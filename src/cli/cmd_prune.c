@@ -108,7 +108,7 @@ typedef struct {
 
 #define P prune_args
 static const tl_flag_t rows[] = {
-    TL_FLAG_STRING_ROW("model", P, model, "MODEL.h5", "an mlp or cnn model (required)"),
+    TL_FLAG_STRING_ROW("model", P, model, "MODEL.h5", "a model with a dense layer (required)"),
     {.name = "data", .type = TL_FT_STRS, .metavar = "SET.h5", .off = offsetof(P, names),
      .count_off = offsetof(P, nsets), .imax = TL_PRUNE_MAX_SETS,
      .help = "a data set to measure the accuracy on (required)"},
@@ -138,7 +138,7 @@ const tl_cli_cmd_t tl_cli_cmd_prune = {
     .name = "prune",
     .summary = "SVD pruning curve of a trained model's first dense layer",
     .synopsis = "--model MODEL.h5 --data SET.h5 [--data SET2.h5 ...] [options]",
-    .about = "What a network uses: the first dense layer of an mlp or cnn is replaced by the "
+    .about = "What a network uses: the first dense layer of a model that has one is replaced by the "
              "top-k part of its SVD, k = 1, 2, 4, ..., full rank, and the accuracy measured on "
              "each data set; full rank is the unpruned model. Then, for the top right-singular "
              "vectors, the share of their weight on the e edge cells at each end and (eigvec "

@@ -15,13 +15,7 @@ static const char *const studies[] = {"trainability", "disorder", "size", "unsee
  * at L = 32, measured on the reference two-core machine (a full run took about 2 min);
  * only for the time printed at the start. */
 static double cost_us(const tl_study_model_t *m, int L) {
-  const double s = (L / 32.0) * (L / 32.0);
-  switch (m->hp.kind) {
-    case TL_MODEL_TOPO: return 3 * s * (L / 32.0);
-    case TL_MODEL_SYM: return 6 * s * (L / 32.0);
-    case TL_MODEL_CNN: return 10 * s;
-    default: return 5 * s;
-  }
+  return tl_model_kind_cost_us(m->hp.kind, L);
 }
 
 static double expected_seconds(const tl_study_config_t *c, int trainings_per_cell) {

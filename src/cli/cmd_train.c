@@ -125,7 +125,7 @@ static const tl_flag_t train_rows[] = {
      .choices = augments, .unset = "none",
      .help = "gauge: a random sign of each state per sample and epoch"},
     TL_FLAG_SWITCH_ROW("keep-ambiguous", T, o.keep_ambiguous, "train on ambiguous chains too"),
-    TL_FLAG_SWITCH_ROW("regress-w", T, o.regress_w, "topo and sym: the loss (W - RSWN)^2"),
+    TL_FLAG_SWITCH_ROW("regress-w", T, o.regress_w, "kinds with a nearest-integer head: the loss (W - RSWN)^2"),
     TL_FLAG_THREADS_ROW(T, o.threads),
     {0}};
 #undef T
@@ -190,13 +190,9 @@ static tl_status make_model(train_args *a, tl_model_hyper_t *hp, const tl_sample
     o->first_epoch = prov->epochs_done + 1;
     return st;
   }
-  tl_status st = tl_samples_label_range(s, o->keep_ambiguous, &hp->cmin, &hp->cmax, err);
-  if (!st && (hp->kind == TL_MODEL_TOPO || hp->kind == TL_MODEL_SYM)) {
-    hp->cmin -= 1; /* the head over the neighbouring integers keeps W calibrated */
-    hp->cmax += 1;
-  }
+  tl_status st = tl_model_hyper_classes(hp, s, o->keep_ambiguous, err);
   if (!st) {
-    if (hp->kind == TL_MODEL_SYM && hp->init == TL_INIT_EXACT && hp->act != TL_ACT_SQUARE) hp->act = TL_ACT_SQUARE;
+    tl_model_hyper_implied(hp);
     hp->boundary = s->boundary;
     tl_rng_t rng;
     tl_rng_init(&rng, o->seed, 0x5eed);

@@ -36,11 +36,12 @@ static void man_command(FILE *out, const tl_cli_cmd_t *cmd) {
     const tl_flag_group_t *gr = &cmd->groups[g];
     for (int r = 0; gr->rows[r].name; r++) {
       const tl_flag_t *row = &gr->rows[r];
-      char text[1024];
+      char text[1024], words[256];
+      const char *mv = tl_cli_row_metavar(row, words, sizeof words);
       tl_cli_row_text(row, s0 + gr->base, s1 ? s1 + gr->base : NULL, cmd->variant, text, sizeof text);
-      fputs(row->metavar ? ".TP\n.BI \"\\-\\-" : ".TP\n.B \"\\-\\-", out);
+      fputs(mv ? ".TP\n.BI \"\\-\\-" : ".TP\n.B \"\\-\\-", out);
       troff(out, row->name);
-      if (row->metavar) fputs(" \" \"", out), troff(out, row->metavar);
+      if (mv) fputs(" \" \"", out), troff(out, mv);
       fputs("\"\n", out);
       troff(out, text);
       fputs("\n", out);
@@ -106,6 +107,10 @@ static void completion_command(FILE *out, const tl_cli_cmd_t *cmd) {
         for (int c = 0; r->choices[c].name; c++)
           if (!r->choices[c].alias) fprintf(out, "%s%s", c ? " " : "", r->choices[c].name);
         fprintf(out, "\" ;;\n");
+      } else if (r->words) {
+        char words[256];
+        r->words(words, sizeof words, " ");
+        fprintf(out, "        --%s) values=\"%s\" ;;\n", r->name, words);
       } else if (r->type == TL_FT_STRING || r->type == TL_FT_STRS) {
         fprintf(out, "        --%s) values=FILE ;;\n", r->name);
       } else if (r->type != TL_FT_SWITCH) {

@@ -51,6 +51,9 @@ struct tl_flag {
   tl_status (*parse)(const tl_flag_t *row, const char *text, void *group, tl_error *err);
   /* the default for --help when the plain value would not say it (CUSTOM, per-kind) */
   void (*show)(const tl_flag_t *row, const void *group, char *buf, size_t cap);
+  /* the values a CUSTOM row takes from a registry (--model: the model kinds), joined by
+   * sep: shown in place of metavar in --help and the man page, listed by the completion */
+  void (*words)(char *buf, size_t cap, const char *sep);
   const char *unset;   /* the default's text when the value is 0, NULL or NaN ("all cores") */
   const char *field;   /* the library's name in messages, when not the flag's (--lr: "lr") */
   const char *help;
@@ -143,6 +146,9 @@ int tl_cli_seen(const tl_cli_cmd_t *cmd, const tl_cli_parsed_t *p, const char *n
 
 /* --help of a command: usage, about, every group's rows with the live defaults, notes. */
 void tl_cli_usage(const tl_cli_cmd_t *cmd, FILE *out);
+/* What a row's value looks like in --help and the man page: its words joined by '|', or
+ * its metavar (NULL for a switch). */
+const char *tl_cli_row_metavar(const tl_flag_t *row, char *buf, size_t cap);
 /* The value a row holds in a group's struct, as --help shows it ("" when none). */
 void tl_cli_flag_value(const tl_flag_t *row, const void *group, char *buf, size_t cap);
 

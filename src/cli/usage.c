@@ -91,11 +91,17 @@ void tl_cli_row_text(const tl_flag_t *row, const void *g0, const void *g1, const
   if (k < cap) snprintf(text + k, cap - k, ")");
 }
 
+const char *tl_cli_row_metavar(const tl_flag_t *row, char *buf, size_t cap) {
+  if (!row->words || !cap) return row->metavar;
+  row->words(buf, cap, "|");
+  return buf;
+}
+
 static void print_row(FILE *out, const tl_flag_t *row, const void *g0, const void *g1,
                       const char *variant) {
-  char left[96], text[1024];
-  int n = snprintf(left, sizeof left, "  --%s%s%s", row->name, row->metavar ? " " : "",
-                   row->metavar ? row->metavar : "");
+  char left[96], text[1024], words[64];
+  const char *mv = tl_cli_row_metavar(row, words, sizeof words);
+  int n = snprintf(left, sizeof left, "  --%s%s%s", row->name, mv ? " " : "", mv ? mv : "");
   tl_cli_row_text(row, g0, g1, variant, text, sizeof text);
   if (n >= FLAG_COLUMN - 1) {
     fprintf(out, "%s\n%*s", left, FLAG_COLUMN, "");

@@ -26,7 +26,7 @@ static double xent_row(const float *z, int C, int label) {
 int tl_model_eval_core(const tl_model_t *m, const tl_samples_t *s, const int *idx, int n,
                        tl_model_ws_t *ws, float *x, signed char *flips, uint64_t gauge_seed,
                        int any_integer, int regress_w, int *pred, double *W, double *loss) {
-  const int kindW = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
+  const int kindW = tl_model_has(m, TL_MODEL_W_HEAD);
   int correct = 0;
   for (int at = 0; at < n; at += ws->B) {
     const int B = n - at < ws->B ? n - at : ws->B;
@@ -101,7 +101,7 @@ tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eva
                       "evaluate; use --keep-ambiguous)", N);
     goto done;
   }
-  if (res->cmax - res->cmin > 1000) { /* a diverged topo/sym can predict anything */
+  if (res->cmax - res->cmin > 1000) { /* a diverged W head can predict anything */
     res->cmin = res->cmin < -500 ? -500 : res->cmin;
     res->cmax = res->cmin + 1000;
   }
@@ -111,7 +111,7 @@ tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eva
     st = tl_error_set(err, TL_ERR_NOMEM, "out of memory for a %d-class confusion matrix", nc);
     goto done;
   }
-  const int kindW = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
+  const int kindW = tl_model_has(m, TL_MODEL_W_HEAD);
   double ls = 0, wsum = 0, wmax = 0;
   int ln = 0;
   for (int i = 0; i < N; i++) {

@@ -3,14 +3,14 @@
 #ifndef TL_MODELS_EVAL_CORE_H
 #define TL_MODELS_EVAL_CORE_H
 
-#include "models/layout.h"
+#include "models/kind.h"
 #include "topolearn/train.h"
 
 /* Runs m (float) over chains idx[0..n) in batches of ws->B, x holding
  * tl_model_input_size(m, ws->B) floats and flips ws->B * L signs (NULL: no gauge
  * flips). any_integer: see tl_model_predict_class. pred[k], W[k] and loss[k]
- * (cross-entropy, NaN when the label is not one of m's classes; with regress_w, topo/sym
- * only, the squared error of W against the chain's W) receive chain idx[k]'s values;
+ * (cross-entropy, NaN when the label is not one of m's classes; with regress_w, W-head
+ * kinds only, the squared error of W against the chain's W) receive chain idx[k]'s values;
  * W may be NULL. Returns the number correct. */
 int tl_model_eval_core(const tl_model_t *m, const tl_samples_t *s, const int *idx, int n,
                        tl_model_ws_t *ws, float *x, signed char *flips, uint64_t gauge_seed,

@@ -1,90 +1,63 @@
-/* Workspace layout of each model kind (see layout.h) and the workspace itself. */
+/* Named blocks (kind.h), the workspace layout of every kind and the workspace itself:
+ * the generic outputs first (logits, probs, dlogits, W, dW), then the kind's
+ * activations. Offsets are in elements, so one layout serves the float and the double
+ * workspace. */
+#include <stdio.h>
 #include <string.h>
 
-#include "models/layout.h"
+#include "models/kind.h"
 
-int tl_model_sym_features(const tl_model_t *m) { return 2 * m->hp.band + 1; }
-
-int tl_model_cnn_channels(const tl_model_t *m) {
-  return m->hp.input == TL_INPUT_HOPPING ? m->R : 2 * m->L;
+void tl_model_blocks_init(tl_model_blocks_t *b, size_t start) {
+  b->n = 0;
+  b->total = start;
 }
 
-int tl_model_mlp_inputs(const tl_model_t *m) {
-  switch (m->hp.input) {
-    case TL_INPUT_HOPPING: return m->L * m->R;
-    case TL_INPUT_QAB: return m->L * m->L;
-    default: return 2 * m->L * m->L;
-  }
+static size_t add_block(tl_model_blocks_t *b, const char *name, int layer, int rows, int cols,
+                        size_t size) {
+  const size_t at = b->total;
+  if (b->n < TL_MODEL_MAX_BLOCKS) /* a kind stays below the bound: checked in its tests */
+    b->block[b->n++] = (tl_model_block_t){name, layer, rows, cols, at, size};
+  b->total += size;
+  return at;
+}
+
+size_t tl_model_add_tensor(tl_model_blocks_t *b, const char *name, int layer, int rows, int cols) {
+  return add_block(b, name, layer, rows, cols, (size_t)rows * (size_t)cols);
+}
+
+size_t tl_model_add_act(tl_model_blocks_t *b, const char *name, int layer, size_t size) {
+  return add_block(b, name, layer, 0, 0, size);
+}
+
+const tl_model_block_t *tl_model_block_at(const tl_model_blocks_t *b, size_t offset) {
+  for (int i = 0; i < b->n; i++)
+    if (b->block[i].offset == offset && b->block[i].size) return &b->block[i];
+  return NULL;
+}
+
+void tl_model_block_name(const tl_model_block_t *blk, char *buf, size_t cap) {
+  if (blk->layer > 0) snprintf(buf, cap, blk->name, blk->layer);
+  else snprintf(buf, cap, "%s", blk->name);
+}
+
+void tl_model_outs(const tl_model_t *m, int B, tl_model_blocks_t *a, tl_model_outs_t *o) {
+  const size_t b = (size_t)B, BC = b * (size_t)m->C;
+  tl_model_blocks_init(a, 0);
+  o->logits = tl_model_add_act(a, "logits", 0, BC);
+  o->probs = tl_model_add_act(a, "probs", 0, BC);
+  o->dlogits = tl_model_add_act(a, "dlogits", 0, BC);
+  o->W = tl_model_add_act(a, "W", 0, b);   /* W-head kinds */
+  o->dW = tl_model_add_act(a, "dW", 0, b);
+}
+
+void tl_model_layout(const tl_model_t *m, int B, tl_model_blocks_t *a) {
+  tl_model_outs_t o;
+  tl_model_outs(m, B, a, &o);
+  m->hp.kind->acts(m, B, a);
 }
 
 size_t tl_model_input_size(const tl_model_t *m, int B) {
-  const size_t b = (size_t)B, L = (size_t)m->L;
-  switch (m->hp.kind) {
-    case TL_MODEL_TOPO: return 2 * b * L * L; /* a block, then b block */
-    case TL_MODEL_SYM: return b * (size_t)m->bulk_cells * (size_t)tl_model_sym_features(m);
-    case TL_MODEL_MLP: return b * (size_t)tl_model_mlp_inputs(m);
-    case TL_MODEL_CNN: return b * (size_t)tl_model_cnn_channels(m) * L;
-  }
-  return 0;
-}
-
-void tl_model_input_planes(const tl_model_t *m, int *planes, size_t *per) {
-  *planes = m->hp.kind == TL_MODEL_TOPO ? 2 : 1;
-  *per = tl_model_input_size(m, 1) / (size_t)*planes;
-}
-
-void tl_model_layout(const tl_model_t *m, int B, tl_model_layout_t *lay) {
-  memset(lay, 0, sizeof *lay);
-  size_t at = 0;
-#define TAKE(field, n) (lay->field = at, at += (size_t)(n))
-  const size_t b = (size_t)B, BC = b * (size_t)m->C, L = (size_t)m->L;
-  TAKE(logits, BC);
-  TAKE(probs, BC);
-  TAKE(dlogits, BC);
-  TAKE(W, b);
-  TAKE(dW, b);
-  const tl_model_hyper_t *hp = &m->hp;
-  if (hp->kind == TL_MODEL_TOPO) {
-    TAKE(Q, b * L * L);
-    TAKE(work, tl_nn_topo_work_size(m->L, m->L));
-  } else if (hp->kind == TL_MODEL_SYM) {
-    const size_t rows = b * (size_t)m->bulk_cells, H = (size_t)hp->sym_hidden;
-    TAKE(h_pre, rows * H);
-    TAKE(h_act, rows * H);
-    TAKE(wloc, rows);
-    TAKE(dwloc, rows);
-    TAKE(dh_act, rows * H);
-    TAKE(dh_pre, rows * H);
-  } else if (hp->kind == TL_MODEL_MLP) {
-    size_t widest = 0;
-    for (int i = 0; i < hp->nlayers; i++) {
-      const size_t n = b * (size_t)hp->width[i];
-      TAKE(pre[i], n);
-      TAKE(post[i], n);
-      if (n > widest) widest = n;
-    }
-    TAKE(g1, widest);
-    TAKE(g2, widest);
-  } else { /* cnn */
-    size_t widest = 0;
-    int len = m->L, cin = tl_model_cnn_channels(m);
-    for (int i = 0; i < hp->nlayers; i++) {
-      const size_t n = b * (size_t)hp->width[i] * (size_t)len;
-      lay->len[i] = len;
-      TAKE(pre[i], n);
-      TAKE(post[i], n);
-      TAKE(cwork[i], tl_nn_conv1d_work_size(B, cin, hp->width[i], len, hp->kernel, 1));
-      if (n > widest) widest = n;
-      cin = hp->width[i];
-      len /= hp->pool;
-      TAKE(pooled[i], b * (size_t)cin * (size_t)len);
-    }
-    lay->len[hp->nlayers] = len;
-    TAKE(g1, widest);
-    TAKE(g2, widest);
-  }
-#undef TAKE
-  lay->total = at;
+  return (size_t)B * m->hp.kind->input_size(m);
 }
 
 tl_status tl_model_ws_new(tl_model_ws_t **out, const tl_model_t *m, int B, size_t elem,
@@ -93,7 +66,7 @@ tl_status tl_model_ws_new(tl_model_ws_t **out, const tl_model_t *m, int B, size_
   if (B <= 0) return tl_error_set(err, TL_ERR_INPUT, "batch size %d (expected >= 1)", B);
   if (elem != sizeof(float) && elem != sizeof(double))
     return tl_error_set(err, TL_ERR_INTERNAL, "workspace element size %zu", elem);
-  tl_model_layout_t lay;
+  tl_model_blocks_t lay;
   tl_model_layout(m, B, &lay);
   tl_model_ws_t *ws = tl_calloc(1, sizeof *ws);
   if (ws) {

@@ -6,39 +6,16 @@
 #include <time.h>
 
 #include "core/h5.h"
-#include "topolearn/model.h"
+#include "models/kind.h"
 #include "topolearn/outfile.h"
 
 #define FORMAT_VERSION 1
 
-static void widths_string(const tl_model_hyper_t *hp, char *buf, size_t cap) {
-  buf[0] = '\0';
-  for (int i = 0; i < hp->nlayers; i++)
-    snprintf(buf + strlen(buf), cap - strlen(buf), "%s%d", i ? "," : "", hp->width[i]);
-}
-
 void tl_model_summary(const tl_model_t *m, char *buf, size_t cap) {
   const tl_model_hyper_t *hp = &m->hp;
-  char w[128];
-  widths_string(hp, w, sizeof w);
   int n = snprintf(buf, cap, "%s ", tl_model_kind_name(hp->kind));
   if (n < 0 || (size_t)n >= cap) return;
-  switch (hp->kind) {
-    case TL_MODEL_TOPO: break;
-    case TL_MODEL_SYM:
-      n += snprintf(buf + n, cap - n, "band %d, hidden %d %s, ", hp->band, hp->sym_hidden,
-                    tl_model_act_name(hp->act));
-      break;
-    case TL_MODEL_MLP:
-      n += snprintf(buf + n, cap - n, "%s, hidden %s %s, ", tl_model_input_name(hp->input),
-                    hp->nlayers ? w : "none", tl_model_act_name(hp->act));
-      break;
-    case TL_MODEL_CNN:
-      n += snprintf(buf + n, cap - n, "%s, channels %s kernel %d pool %d %s, ",
-                    tl_model_input_name(hp->input), w, hp->kernel, hp->pool,
-                    tl_model_act_name(hp->act));
-      break;
-  }
+  if (hp->kind->describe) n += hp->kind->describe(m, buf + n, cap - n); /* its own part */
   if (n < 0 || (size_t)n >= cap) return;
   snprintf(buf + n, cap - n, "L %d, ranges %d..%d, classes %d..%d, %zu parameters", m->L,
            m->r_min, m->r_max, hp->cmin, hp->cmax, m->params->count);
@@ -48,7 +25,7 @@ static tl_status write_all(const tl_model_t *m, hid_t f, const char *path,
                            const tl_model_provenance_t *prov, tl_error *err) {
   const tl_model_hyper_t *hp = &m->hp;
   char w[128], created[64];
-  widths_string(hp, w, sizeof w);
+  tl_model_widths_string(hp, w, sizeof w);
   if (prov && prov->created[0]) {
     snprintf(created, sizeof created, "%s", prov->created);
   } else {
@@ -142,10 +119,13 @@ static tl_status read_hyper(hid_t f, const char *path, tl_model_hyper_t *hp, int
     return tl_error_set(err, TL_ERR_INPUT, "%s: format_version %ld (this topolearn reads %d)",
                         path, ver, FORMAT_VERSION);
   if ((st = tl_h5_attr_string(f, path, "/", "model", s, sizeof s, err))) return st;
-  tl_model_kind kind;
-  if (tl_model_kind_from_name(s, &kind, NULL))
-    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute model is '%s' (expected "
-                        "topo|sym|mlp|cnn)", path, s);
+  const tl_model_kind_t *kind = tl_model_kind_find(s);
+  if (!kind) {
+    char names[256];
+    tl_model_kind_list(names, sizeof names, "|", 0);
+    return tl_error_set(err, TL_ERR_INPUT, "%s: attribute model is '%s' (expected %s)", path, s,
+                        names);
+  }
   tl_model_hyper_default(hp, kind);
   if ((st = tl_h5_attr_string(f, path, "/", "input", s, sizeof s, err))) return st;
   if (tl_model_input_from_name(s, &hp->input, NULL))

@@ -1,17 +1,16 @@
-/* Names of model kinds, inputs, activations and inits, and the parsers the CLI uses
- * for --model, --input, --act, --init and --hidden/--channels. */
+/* Names of model inputs, activations and inits, and the parsers the CLI uses for
+ * --input, --act, --init and --hidden/--channels (kinds: registry.c). */
+#include <stdio.h>
 #include <string.h>
 
-#include "topolearn/model.h"
+#include "models/kind.h"
 #include "topolearn/parse.h"
 
-static const char *const KINDS[] = {"topo", "sym", "mlp", "cnn"};
 static const char *const INPUTS[] = {"eigvec", "hopping", "qab"};
 static const char *const ACTS[] = {"relu", "tanh", "square"};
 static const char *const INITS[] = {"random", "exact", "exact+noise"};
 
 #define NAME_OF(tab, i) ((unsigned)(i) < sizeof tab / sizeof *tab ? tab[i] : "?")
-const char *tl_model_kind_name(tl_model_kind k) { return NAME_OF(KINDS, k); }
 const char *tl_model_input_name(tl_model_input i) { return NAME_OF(INPUTS, i); }
 const char *tl_model_act_name(tl_model_act a) { return NAME_OF(ACTS, a); }
 const char *tl_model_init_name(tl_model_init i) { return NAME_OF(INITS, i); }
@@ -20,13 +19,6 @@ static int lookup(const char *s, const char *const *tab, int n) {
   for (int i = 0; s && i < n; i++)
     if (!strcmp(s, tab[i])) return i;
   return -1;
-}
-
-tl_status tl_model_kind_from_name(const char *s, tl_model_kind *k, tl_error *err) {
-  int i = lookup(s, KINDS, 4);
-  if (i < 0) return tl_error_set(err, TL_ERR_INPUT, "--model %s: unknown (expected topo|sym|mlp|cnn)", s ? s : "");
-  *k = (tl_model_kind)i;
-  return TL_OK;
 }
 
 tl_status tl_model_input_from_name(const char *s, tl_model_input *in, tl_error *err) {
@@ -77,4 +69,10 @@ tl_status tl_model_widths_parse(const char *s, int *n, int *w, tl_error *err) {
     w[(*n)++] = (int)v;
   }
   return TL_OK;
+}
+
+void tl_model_widths_string(const tl_model_hyper_t *hp, char *buf, size_t cap) {
+  buf[0] = '\0';
+  for (int i = 0; i < hp->nlayers; i++)
+    snprintf(buf + strlen(buf), cap - strlen(buf), "%s%d", i ? "," : "", hp->width[i]);
 }

@@ -8,56 +8,40 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/kind.h"
 #include "topolearn/train.h"
 
-/* The first dense layer and the two axes of its input: rows x cols of the heat map
- * (eigvec: states x cells; hopping: ranges x cells; qab: cells x cells; cnn: channels x
- * pooled cells). */
+/* The kind's first dense layer (kind.h: which tensor, and the two axes of its input,
+ * rows x cols of the heat map) and the weight's shape. */
 typedef struct {
-  int tensor, rows, cols;   /* rows/cols of the weight: out x in                     */
-  int ax0, ax1;             /* input = ax0 x ax1                                     */
-  int states;               /* 1 when ax0 indexes states ascending in energy         */
-  int cell_stride;          /* consecutive inputs per (ax0, ax1) pair (2 sites)      */
+  tl_model_dense_view_t v;
+  int tensor, rows, cols;   /* rows/cols of the weight: out x in */
 } layer_view;
 
 static tl_status first_dense(const tl_model_t *m, layer_view *lv, tl_error *err) {
   memset(lv, 0, sizeof *lv);
-  if (m->hp.kind != TL_MODEL_MLP && m->hp.kind != TL_MODEL_CNN)
-    return tl_error_set(err, TL_ERR_INPUT, "a %s model has no dense layer to prune (expected mlp or cnn)",
-                        tl_model_kind_name(m->hp.kind));
-  const char *name = m->hp.kind == TL_MODEL_MLP && m->hp.nlayers > 0 ? "dense1_w" : "out_w";
-  lv->tensor = tl_nn_params_find(m->params, name);
-  if (lv->tensor < 0) return tl_error_set(err, TL_ERR_INTERNAL, "prune: no tensor %s", name);
+  if (!tl_model_has(m, TL_MODEL_PRUNABLE)) {
+    char list[64];
+    tl_model_kind_list(list, sizeof list, " or ", TL_MODEL_PRUNABLE);
+    return tl_error_set(err, TL_ERR_INPUT, "a %s model has no dense layer to prune (expected %s)",
+                        tl_model_kind_name(m->hp.kind), list);
+  }
+  m->hp.kind->dense_view(m, &lv->v);
+  lv->tensor = tl_nn_params_find(m->params, lv->v.tensor);
+  if (lv->tensor < 0)
+    return tl_error_set(err, TL_ERR_INTERNAL, "prune: no tensor %s", lv->v.tensor);
   lv->rows = m->params->tensor[lv->tensor].rows;
   lv->cols = m->params->tensor[lv->tensor].cols;
-  const int L = m->L;
-  lv->cell_stride = 1;
-  if (m->hp.kind == TL_MODEL_CNN) {
-    int len = L;
-    for (int i = 0; i < m->hp.nlayers; i++) len /= m->hp.pool;
-    lv->ax1 = len;
-    lv->ax0 = lv->cols / len;
-  } else if (m->hp.input == TL_INPUT_EIGVEC) {
-    lv->ax0 = L, lv->ax1 = L, lv->states = 1, lv->cell_stride = 2;
-  } else if (m->hp.input == TL_INPUT_HOPPING) {
-    lv->ax0 = m->R, lv->ax1 = L; /* input index n*R + k: transposed below */
-  } else {
-    lv->ax0 = L, lv->ax1 = L;
-  }
   return TL_OK;
 }
 
 /* Weight of input i of a right-singular vector on the heat-map cell (a0, a1). */
-static void heat(const tl_model_t *m, const layer_view *lv, const double *v, double *hm) {
-  memset(hm, 0, (size_t)lv->ax0 * lv->ax1 * sizeof *hm);
+static void heat(const layer_view *lv, const double *v, double *hm) {
+  const tl_model_dense_view_t *d = &lv->v;
+  memset(hm, 0, (size_t)d->ax0 * d->ax1 * sizeof *hm);
   for (int i = 0; i < lv->cols; i++) {
-    int a0, a1;
-    if (m->hp.kind == TL_MODEL_MLP && m->hp.input == TL_INPUT_HOPPING) {
-      a1 = i / m->R, a0 = i % m->R;
-    } else {
-      a0 = i / (lv->ax1 * lv->cell_stride), a1 = (i / lv->cell_stride) % lv->ax1;
-    }
-    hm[(size_t)a0 * lv->ax1 + a1] += v[i] * v[i];
+    const int a0 = (i / d->stride0) % d->ax0, a1 = (i / d->stride1) % d->ax1;
+    hm[(size_t)a0 * d->ax1 + a1] += v[i] * v[i];
   }
 }
 
@@ -111,25 +95,25 @@ static tl_status curve(tl_model_t *m, float *w, const float *orig, const double 
 }
 
 /* Where the top vectors put their weight: edge cells and the two lowest states. */
-static void vectors(const tl_model_t *m, const layer_view *lv, const double *VT, int e,
-                    tl_prune_t *p) {
-  const size_t cells = (size_t)lv->ax0 * lv->ax1;
-  p->edge_uniform = 2.0 * e / lv->ax1;
-  p->lowstate_uniform = lv->states ? 2.0 / lv->ax0 : NAN;
+static void vectors(const layer_view *lv, const double *VT, int e, tl_prune_t *p) {
+  const tl_model_dense_view_t *d = &lv->v;
+  const size_t cells = (size_t)d->ax0 * d->ax1;
+  p->edge_uniform = 2.0 * e / d->ax1;
+  p->lowstate_uniform = d->states ? 2.0 / d->ax0 : NAN;
   for (int q = 0; q < p->nvec; q++) {
     double *hm = p->heat + (size_t)q * cells;
-    heat(m, lv, VT + (size_t)q * lv->cols, hm);
+    heat(lv, VT + (size_t)q * lv->cols, hm);
     double tot = 0, edge = 0, low = 0;
-    for (int a0 = 0; a0 < lv->ax0; a0++)
-      for (int a1 = 0; a1 < lv->ax1; a1++) {
-        double x = hm[(size_t)a0 * lv->ax1 + a1];
+    for (int a0 = 0; a0 < d->ax0; a0++)
+      for (int a1 = 0; a1 < d->ax1; a1++) {
+        double x = hm[(size_t)a0 * d->ax1 + a1];
         tot += x;
-        if (a1 < e || a1 >= lv->ax1 - e) edge += x;
-        if (lv->states && a0 < 2) low += x;
+        if (a1 < e || a1 >= d->ax1 - e) edge += x;
+        if (d->states && a0 < 2) low += x;
       }
     p->heat_total[q] = tot;
     p->edge_frac[q] = edge / tot;
-    p->lowstate_frac[q] = lv->states ? low / tot : NAN;
+    p->lowstate_frac[q] = d->states ? low / tot : NAN;
   }
 }
 
@@ -143,21 +127,21 @@ tl_status tl_model_prune(tl_model_t *m, const tl_samples_t *const *sets, int nse
   layer_view lv;
   tl_status st = first_dense(m, &lv, err);
   if (st) return st;
-  if (edge_cells < 0 || 2 * edge_cells > lv.ax1)
+  if (edge_cells < 0 || 2 * edge_cells > lv.v.ax1)
     return tl_error_set(err, TL_ERR_INPUT, "edge cells: %d at each end of %d (expected 0..%d)",
-                        edge_cells, lv.ax1, lv.ax1 / 2);
+                        edge_cells, lv.v.ax1, lv.v.ax1 / 2);
   tl_eval_opts_t defaults;
   tl_eval_opts_default(&defaults);
   const int R = lv.rows, C = lv.cols, K = R < C ? R : C;
   out->rows = R, out->cols = C, out->K = K;
   out->nvec = K < TL_PRUNE_VECTORS ? K : TL_PRUNE_VECTORS;
-  out->ax0 = lv.ax0, out->ax1 = lv.ax1, out->states = lv.states;
+  out->ax0 = lv.v.ax0, out->ax1 = lv.v.ax1, out->states = lv.v.states;
   float *w = m->params->param + m->params->tensor[lv.tensor].offset;
   float *orig = tl_malloc((size_t)R * C * sizeof *orig);
   double *a = tl_malloc((size_t)R * C * sizeof *a);
   double *U = tl_malloc((size_t)R * K * sizeof *U), *VT = tl_malloc((size_t)K * C * sizeof *VT);
   out->sigma = tl_malloc((size_t)K * sizeof *out->sigma);
-  out->heat = tl_malloc((size_t)out->nvec * lv.ax0 * lv.ax1 * sizeof *out->heat);
+  out->heat = tl_malloc((size_t)out->nvec * lv.v.ax0 * lv.v.ax1 * sizeof *out->heat);
   if (!orig || !a || !U || !VT || !out->sigma || !out->heat)
     st = tl_error_set(err, TL_ERR_NOMEM, "out of memory in prune");
   if (!st) {
@@ -167,7 +151,7 @@ tl_status tl_model_prune(tl_model_t *m, const tl_samples_t *const *sets, int nse
     if (info) st = tl_error_set(err, TL_ERR_NUMERIC, "prune: dgesdd failed (info %d)", (int)info);
   }
   if (!st) st = curve(m, w, orig, U, VT, sets, nsets, eo ? eo : &defaults, out, err);
-  if (!st) vectors(m, &lv, VT, edge_cells, out);
+  if (!st) vectors(&lv, VT, edge_cells, out);
   tl_free(orig);
   tl_free(a);
   tl_free(U);

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "topolearn/model.h"
+#include "models/kind.h"
 
 tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
                          tl_boundary bc, int with_qab, tl_error *err) {
@@ -78,6 +78,15 @@ tl_status tl_samples_fill(tl_samples_t *s, int i, tl_solver_t *solver,
   s->label[i] = r.label;
   s->ambiguous[i] = (uint8_t)r.ambiguous;
   return TL_OK;
+}
+
+double tl_samples_qab(const tl_samples_t *s, int i, int n, int m) {
+  const size_t L = (size_t)s->L;
+  if (s->qab) return s->qab[(size_t)i * L * L + (size_t)n * L + (size_t)m];
+  const double *psi = s->psi + (size_t)i * L * 2 * L;
+  double q = 0;
+  for (size_t j = 0; j < L; j++) q += psi[j * 2 * L + 2 * (size_t)n] * psi[j * 2 * L + 2 * (size_t)m + 1];
+  return 2 * q;
 }
 
 static long first_bad(const double *v, size_t n) {

@@ -175,9 +175,8 @@ static void cache_inputs(const tl_model_t *m, const tl_samples_t *s, const tl_tr
 /* Batch idx[0..B) from the featurised copy, in the layout tl_model_featurise writes. */
 static void gather_inputs(const tl_model_t *m, const run_t *r, int n_train, const int *idx,
                           int B) {
-  int planes;
-  size_t per;
-  tl_model_input_planes(m, &planes, &per);
+  const int planes = m->hp.kind->input_planes; /* kind.h: the layout of a batch */
+  const size_t per = m->hp.kind->input_size(m) / (size_t)planes;
   /* row copies, one fork for all planes: any split over threads is the same copy */
 #pragma omp parallel for collapse(2) schedule(static) if ((size_t)planes * B * per >= 65536)
   for (int p = 0; p < planes; p++)
@@ -198,7 +197,7 @@ static void epoch_run(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_
   memcpy(r->order, r->train, (size_t)n_train * sizeof *r->order);
   shuffle(r->order, n_train, &rng);
   const int Bmax = o->batch < n_train ? o->batch : n_train;
-  const int kindW = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
+  const int kindW = tl_model_has(m, TL_MODEL_W_HEAD);
   double lsum = 0;
   int correct = 0, batch = 0;
   *bad_batch = 0;
@@ -308,9 +307,12 @@ tl_status tl_train(tl_model_t *m, const tl_samples_t *s, const tl_train_opts_t *
   tl_status st0 = tl_model_check_data(m, s, err);
   if (!st0) st0 = tl_samples_validate(s, err);
   if (st0) return st0;
-  if (o->regress_w && m->hp.kind != TL_MODEL_TOPO && m->hp.kind != TL_MODEL_SYM)
-    return tl_error_set(err, TL_ERR_INPUT, "regression on W needs a topo or sym model (not %s)",
+  if (o->regress_w && !tl_model_has(m, TL_MODEL_W_HEAD)) {
+    char list[64];
+    tl_model_kind_list(list, sizeof list, " or ", TL_MODEL_W_HEAD);
+    return tl_error_set(err, TL_ERR_INPUT, "regression on W needs a %s model (not %s)", list,
                         tl_model_kind_name(m->hp.kind));
+  }
   run_t r = {0};
   const int threads_before = omp_get_max_threads();
   if (o->threads > 0) omp_set_num_threads(o->threads); /* BLAS threads: fixed per run */

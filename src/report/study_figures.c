@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "topolearn/model.h"
 #include "topolearn/outfile.h"
 #include "topolearn/report.h"
 
@@ -34,6 +35,14 @@ static const char *png(const fig_ctx *f, const char *file, char *buf, size_t cap
   return buf;
 }
 
+/* A model spec ("topo:exact+noise:0.1") whose kind has exact tensors, and so the
+ * cosines with them in the learning curves (tl_model_exact_cosines). */
+static int has_exact_tensors(const char *spec) {
+  char kind[64];
+  snprintf(kind, sizeof kind, "%.*s", (int)strcspn(spec, ":"), spec);
+  return tl_model_kind_has(tl_model_kind_find(kind), TL_MODEL_EXACT_INIT);
+}
+
 static tl_status trainability(fig_ctx *f, const char *const *models, int n) {
   char csv[4096], out[4096];
   data(f, "trainability_curves.csv", csv, sizeof csv);
@@ -53,7 +62,7 @@ static tl_status trainability(fig_ctx *f, const char *const *models, int n) {
   int nt = 0;
   tl_plot_series_t t[TL_FIGURES_MAX];
   for (int i = 0; i < k; i++)
-    if (!strncmp(models[i], "topo", 4) || !strncmp(models[i], "sym", 3))
+    if (has_exact_tensors(models[i]))
       t[nt++] = (tl_plot_series_t){csv, 2, 9, 10, 11, models[i], models[i]};
   tl_plot_axes_t ax3 = {"Distance from the exact tensors along training", "epoch",
                         "cosine with the exact tensor", 0, 0, -1, 1.02};

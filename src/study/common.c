@@ -1,5 +1,5 @@
 /* Shared study machinery: paths, cell files, accuracies, training one cell with its
- * learning curve, topo cosines, quartiles. */
+ * learning curve, quartiles. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -137,65 +137,6 @@ tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gaug
   return TL_OK;
 }
 
-/* sym with the square activation computes, per cell, x^T M x + (linear) + const with
- * M = sum_h w2_h w1_h w1_h^T over its hidden units; the exact marker is M = diag(-d),
- * d = -D..D. The cosine of M with it is blind to the order and scale of the hidden
- * units, the sym network's gauge. */
-static double sym_cosine(const tl_model_t *m) {
-  if (m->hp.act != TL_ACT_SQUARE) return NAN;
-  tl_nn_params_t *p = m->params;
-  const int i1 = tl_nn_params_find(p, "w1"), i2 = tl_nn_params_find(p, "w2");
-  if (i1 < 0 || i2 < 0) return NAN;
-  const int H = p->tensor[i1].rows, F = p->tensor[i1].cols, D = (F - 1) / 2;
-  const float *w1 = p->param + p->tensor[i1].offset, *w2 = p->param + p->tensor[i2].offset;
-  double dot = 0, mm = 0, ee = 0;
-  for (int a = 0; a < F; a++)
-    for (int b = 0; b < F; b++) {
-      double M = 0;
-      for (int h = 0; h < H; h++) M += (double)w2[h] * w1[(size_t)h * F + a] * w1[(size_t)h * F + b];
-      const double e = a == b ? -(double)(a - D) : 0.0;
-      dot += M * e;
-      mm += M * M;
-      ee += e * e;
-    }
-  return mm > 0 && ee > 0 ? dot / sqrt(mm * ee) : 0;
-}
-
-void tl_topo_cosines(const tl_model_t *m, double *cos_lambda, double *cos_K) {
-  *cos_lambda = *cos_K = NAN;
-  if (m->hp.kind == TL_MODEL_SYM) {
-    *cos_K = sym_cosine(m);
-    return;
-  }
-  if (m->hp.kind != TL_MODEL_TOPO) return;
-  tl_nn_params_t *p = m->params;
-  int il = tl_nn_params_find(p, "lambda"), ik = tl_nn_params_find(p, "K");
-  if (il < 0 || ik < 0) return;
-  const float *lam = p->param + p->tensor[il].offset, *K = p->param + p->tensor[ik].offset;
-  const int L = m->L;
-  double dot = 0, nn = 0;
-  for (int j = 0; j < (int)p->tensor[il].size; j++) {
-    dot += 2.0 * lam[j];
-    nn += (double)lam[j] * lam[j];
-  }
-  *cos_lambda = nn > 0 ? dot / (sqrt(nn) * 2.0 * sqrt((double)p->tensor[il].size)) : 0;
-  /* K_exact[n, m] = -(m - n)/L' on bulk rows (SPEC 1.4); cosine is scale-free. */
-  double kd = 0, kk = 0, ee = 0;
-  for (int n = m->bulk_start; n < m->bulk_start + m->bulk_cells; n++)
-    for (int mm = 0; mm < L; mm++) {
-      int d = mm - n;
-      if (m->hp.boundary == TL_PBC) {
-        if (d > L / 2) d -= L;
-        else if (d <= -(L + 1) / 2) d += L;
-      }
-      double e = -(double)d / m->bulk_cells;
-      kd += e * K[(size_t)n * L + mm];
-      ee += e * e;
-    }
-  for (size_t i = 0; i < (size_t)L * L; i++) kk += (double)K[i] * K[i];
-  *cos_K = kk > 0 && ee > 0 ? kd / sqrt(kk * ee) : 0;
-}
-
 typedef struct {
   const tl_model_t *m;
   const tl_samples_t *test;
@@ -215,7 +156,7 @@ static int on_epoch(const tl_train_epoch_t *e, void *user) {
   row[0] = e->loss;
   row[1] = e->train_acc;
   row[2] = acc;
-  tl_topo_cosines(cc->m, &row[3], &row[4]);
+  tl_model_exact_cosines(cc->m, &row[3], &row[4]);
   if (cc->first_success < 0 && acc >= cc->success) cc->first_success = e->epoch;
   /* an interruption stops mid-cell: the unfinished cell is not saved, resume redoes it */
   return cc->st != TL_OK || tl_study_tick(cc->h, NULL, -1, -1, NULL);
@@ -272,15 +213,7 @@ tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, c
   uint64_t seed = tl_study_seed(c->seed, model->name, s);
   tl_rng_init(&rng, seed, 0);
   tl_model_hyper_t hp = model->hp;
-  if ((st = tl_samples_label_range(train, 0, &hp.cmin, &hp.cmax, err))) goto fail;
-  if (hp.kind == TL_MODEL_TOPO || hp.kind == TL_MODEL_SYM) {
-    /* The nearest-integer head over the neighbouring integers too: on the training
-     * classes alone the logit difference is linear in W, so the loss would reward
-     * pushing W away from the integers; with c_min - 1 and c_max + 1 in the softmax a W
-     * past its integer costs loss, which keeps W calibrated (SPEC 1.4). */
-    hp.cmin -= 1;
-    hp.cmax += 1;
-  }
+  if ((st = tl_model_hyper_classes(&hp, train, 0, err))) goto fail;
   if ((st = tl_model_new(out_model, &hp, train->L, train->r_min, train->r_max, &rng, err))) goto fail;
   tl_train_opts_t o;
   tl_train_opts_default(&o);

@@ -44,6 +44,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
   }
   for (int mi = 0; mi < M && !st; mi++) {
     double k_sum = 0, edge1 = 0, low12 = 0;
+    int states = 0; /* the pruned layer's input has a state axis (mlp on eigvec) */
     double mean_c[TL_PRUNE_MAX_POINTS] = {0}, mean_d[TL_PRUNE_MAX_POINTS] = {0};
     int kk[TL_PRUNE_MAX_POINTS] = {0}, nk_model = 0;
     for (int sd = 0; sd < S && !st; sd++) {
@@ -103,6 +104,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       if (!st) {
         k_sum += (double)pr.k_needed / S;
         nk_model = pr.npoints;
+        states = pr.states;
       }
       tl_prune_free(&pr);
       tl_model_free(m);
@@ -116,8 +118,7 @@ tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h, 
       snprintf(key, sizeof key, "%s/v1_edge_cell_share", c->models[mi].name);
       tl_summary_add(sum, "prune", key, edge1, NULL);
       snprintf(key, sizeof key, "%s/v1v2_lowstate_share", c->models[mi].name);
-      tl_summary_add(sum, "prune", key, c->models[mi].hp.input == TL_INPUT_EIGVEC &&
-                                            c->models[mi].hp.kind == TL_MODEL_MLP ? low12 : NAN, NULL);
+      tl_summary_add(sum, "prune", key, states ? low12 : NAN, NULL);
     }
   }
   if (!st && !c->train_only) { /* train_only: the tables come from the aggregating run */

@@ -46,7 +46,7 @@ tl_status tl_study_size(const tl_study_config_t *c, const tl_study_hooks_t *h, t
         *a = *w = NAN;
         if (k == 0) {
           st = tl_study_accuracy(m, test[k], 0, 0, a, w, err);
-        } else if (m->hp.kind == TL_MODEL_SYM) {
+        } else if (tl_model_has(m, TL_MODEL_SIZE_INDEPENDENT)) {
           tl_model_t *r;
           if ((st = tl_model_resize(&r, m, sizes[k], err))) break;
           st = tl_study_accuracy(r, test[k], 0, 0, a, w, err);
@@ -116,7 +116,7 @@ tl_status tl_study_unseen(const tl_study_config_t *c, const tl_study_hooks_t *h,
       if ((st = tl_cell_train(c, h, "unseen", md, sd, train, held, &m, &ct, err))) break;
       tl_cell_train_free(&ct);
       if (!m) continue; /* train_only */
-      const int any = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
+      const int any = tl_model_has(m, TL_MODEL_W_HEAD);
       st = tl_study_accuracy(m, held, 0, 0, &acc[((size_t)mi * 2) * S + sd], NULL, err);
       if (!st) st = tl_study_accuracy(m, w2, 0, any, &acc[((size_t)mi * 2 + 1) * S + sd], NULL, err);
       tl_model_free(m);

@@ -19,17 +19,13 @@ tl_status tl_study_model_parse(const char *spec, int L, tl_study_model_t *out, t
   char tok[TL_STUDY_NAME_MAX]; /* a field of the spec, which fits (checked above) */
   tl_fields_next(&f);
   snprintf(tok, sizeof tok, "%.*s", (int)f.len, f.at);
-  tl_model_kind kind;
+  const tl_model_kind_t *kind;
   tl_status st = tl_model_kind_from_name(tok, &kind, err);
   if (st) return st;
   tl_model_hyper_default(&out->hp, kind);
-  if (kind == TL_MODEL_SYM) {
-    out->hp.act = TL_ACT_SQUARE;
-    out->hp.band = L - 1; /* covers the chain: the marker is then exactly representable */
-    out->hp.sym_hidden = 2 * out->hp.band + 1;
-  }
+  tl_model_hyper_fit_length(&out->hp, L); /* the exact init then represents the marker */
   int have_init = 0, have_input = 0;
-  const int takes_input = kind == TL_MODEL_MLP || kind == TL_MODEL_CNN;
+  const int takes_input = !tl_model_kind_fixed_input(kind); /* "mlp:hopping" */
   while (tl_fields_next(&f)) {
     snprintf(tok, sizeof tok, "%.*s", (int)f.len, f.at);
     const int is_gauge = !strcmp(tok, "gauge");
@@ -150,9 +146,12 @@ tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_err
   tl_status st = tl_study_models_parse(list, c->L, c->models, &c->nmodels, err);
   if (!st && !strcmp(study, "prune")) /* only networks with a dense layer can be pruned */
     for (int i = 0; i < c->nmodels; i++)
-      if (c->models[i].hp.kind != TL_MODEL_MLP && c->models[i].hp.kind != TL_MODEL_CNN)
+      if (!tl_model_kind_has(c->models[i].hp.kind, TL_MODEL_PRUNABLE)) {
+        char kinds[64];
+        tl_model_kind_list(kinds, sizeof kinds, " or ", TL_MODEL_PRUNABLE);
         return tl_error_set(err, TL_ERR_INPUT, "prune: model '%s' has no dense layer to prune "
-                            "(expected mlp or cnn)", c->models[i].name);
+                            "(expected %s)", c->models[i].name, kinds);
+      }
   return st;
 }
 

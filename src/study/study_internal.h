@@ -53,13 +53,8 @@ tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, c
                         tl_error *err);
 void tl_cell_train_free(tl_cell_train_t *t);
 
-/* Gauge/scale-invariant closeness to the exact tensors: topo — cosines of lambda with
- * the all-2 vector and of K with K_exact (Frobenius); sym (square activation) — cosine
- * of its per-cell quadratic form with the exact marker's, in cos_K. NaN otherwise. */
-void tl_topo_cosines(const tl_model_t *m, double *cos_lambda, double *cos_K);
-
 /* Accuracy of m on s (non-ambiguous chains), optionally gauge-flipped / any-integer;
- * W_max receives max |W_pred - W| (NaN for mlp/cnn) when non-NULL. */
+ * W_max receives max |W_pred - W| (NaN without a W head) when non-NULL. */
 tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gauge_flip,
                             int any_integer, double *acc, double *W_max, tl_error *err);
 

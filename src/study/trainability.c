@@ -48,10 +48,8 @@ enum { K_FIT, K_EPOCHS, K_DIS, K_GAUGE, K_W2, K_WMAX, K_COSL, K_COSK, K_FITS, K_
 /* The "learned the invariant" tests of one trained model. */
 static tl_status judge(const tl_study_config_t *c, const tl_model_t *m, const sets_t *s,
                        const tl_cell_train_t *ct, double *v, tl_error *err) {
-  const int invariant_head = m->hp.kind == TL_MODEL_TOPO || m->hp.kind == TL_MODEL_SYM;
-  const int eigvec_input = m->hp.kind == TL_MODEL_TOPO ||
-                           ((m->hp.kind == TL_MODEL_MLP || m->hp.kind == TL_MODEL_CNN) &&
-                            m->hp.input == TL_INPUT_EIGVEC);
+  const int invariant_head = tl_model_has(m, TL_MODEL_W_HEAD);
+  const int eigvec_input = m->hp.input == TL_INPUT_EIGVEC; /* gauge flips reach it */
   v[K_FIT] = ct->fit_acc;
   v[K_EPOCHS] = ct->epochs_to_success;
   tl_status st = tl_study_accuracy(m, s->hard, 0, 0, &v[K_DIS], NULL, err);
@@ -65,7 +63,7 @@ static tl_status judge(const tl_study_config_t *c, const tl_model_t *m, const se
     st = tl_study_accuracy(m, s->test, 0, 1, &acc, &v[K_WMAX], err);
   }
   if (st) return st;
-  tl_topo_cosines(m, &v[K_COSL], &v[K_COSK]);
+  tl_model_exact_cosines(m, &v[K_COSL], &v[K_COSK]);
   v[K_FITS] = v[K_FIT] >= c->success;
   int learned = v[K_FITS] && v[K_DIS] >= c->success;
   if (eigvec_input) learned &= v[K_GAUGE] >= c->success;

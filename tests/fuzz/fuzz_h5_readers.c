@@ -100,7 +100,7 @@ static void make_templates(void) {
   p.threads = 1;
   if (tl_dataset_generate(&p, tmpl_data, NULL, NULL, NULL, &err)) abort();
   tl_model_hyper_t hp;
-  tl_model_hyper_default(&hp, TL_MODEL_MLP);
+  tl_model_hyper_default(&hp, tl_model_kind_find("mlp"));
   hp.nlayers = 1;
   hp.width[0] = 3;
   tl_rng_t rng;
