@@ -54,7 +54,7 @@ C = cmax - cmin + 1
 
 
 def features(kind, psi):
-    """topolearn's model inputs (src/models/featurise.inc.h), float32."""
+    """topolearn's model inputs (the featurise of src/models/kinds/mlp.c, cnn.c), float32."""
     x = torch.from_numpy(psi).float()  # (N, L states, 2L sites), site 2n + a
     n = x.shape[0]
     if kind == "mlp":  # flattened states
