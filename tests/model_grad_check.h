@@ -1,5 +1,5 @@
 /* tests/model_grad_check.h — the gradient check of a whole model, shared by
- * test_model_grad.c (chosen configurations of each kind) and test_model_kinds.c (every
+ * test_model_grad.c (chosen configurations of each kind) and test_model_registry.c (every
  * registered kind).
  *
  * check_model runs the full backward pass (featurised input -> logits -> softmax

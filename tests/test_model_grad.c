@@ -5,7 +5,7 @@
  * layers, cnn with odd and even kernels and relu; topo and sym also under the W
  * regression loss; backward twice gives exactly twice the gradient; and the float
  * build's signed directional check. The checks and their tolerances are in
- * model_grad_check.h, shared with test_model_kinds.c. */
+ * model_grad_check.h, shared with test_model_registry.c. */
 #include "model_grad_check.h"
 
 static tl_samples_t *S;

@@ -1,7 +1,7 @@
 /* Model files: foreign, wrong-version, wrong-shape, truncated and missing files each
  * fail with one line naming the field, and a failed save leaves nothing behind. (The
  * round trip of every kind, bit-identical after a short training run, is in
- * test_model_kinds.c, which walks the registry.) */
+ * test_model_registry.c, which walks the registry.) */
 #include <hdf5.h>
 #include <stdlib.h>
 #include <unistd.h>

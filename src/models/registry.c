@@ -10,14 +10,18 @@
  *      once in tl_real and built in float and double (models/real.h); the build finds
  *      the file by itself (CMakeLists.txt compiles src/models/kinds/ twice).
  *   2. one line in TL_MODEL_KINDS below; the order is that of help texts and messages.
- *   3. its tests: test_model_kinds.c walks this registry, so the new kind already gets
+ *   3. its tests: test_model_registry.c walks this registry, so the new kind already gets
+ *      the table checks, the refusal of a bad value of each hyper-parameter it reads,
  *      the signed finite-difference gradient check (every coordinate, double; the W
- *      regression too if it has a W head), the float check along one direction, and
- *      the save/load round trip; add a test of what only the new kind does (an exact
- *      initialisation, an invariance), as test_model_exact.c does for topo and sym.
+ *      regression too if it has a W head), the float check along one direction, the
+ *      save/load round trip, and each of its traits checked against what it does; add a
+ *      test of what only the new kind does (an exact initialisation, an invariance), as
+ *      test_model_exact.c does for topo and sym.
  * Nothing else changes: training, evaluation, model files, pruning, the studies and the
  * CLI ask the table. A new hyper-parameter is the exception: a field of
- * tl_model_hyper_t (model.h), its attribute in model_h5.c and its flag. */
+ * tl_model_hyper_t and its TL_HYPER_* bit (model.h), its default (model.c), its
+ * attribute in model_h5.c, its flag (a row in src/cli/model_flags.c, a field of
+ * tl_cli_model_t in src/cli/cli.h) and a bad value in test_model_registry.c. */
 #include <stdio.h>
 #include <string.h>
 
