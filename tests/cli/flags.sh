@@ -105,7 +105,14 @@ else
   [ "$(cat got)" = trainability ] || fail "completion of study NAME: $(cat got)"
   complete_words topolearn help ev >got
   [ "$(cat got)" = eval ] || fail "completion of help CMD: $(cat got)"
-  checks=$((checks + 4))
+  # the model kinds, from the registry: --help, the completion and the refusal of an
+  # unknown kind list the same ones
+  "$BIN" train --help | sed -n 's/^  --model \([^ ]*\).*/\1/p' | tr '|' '\n' | sort >want
+  complete_words topolearn train --model "" >got
+  grep -qx topo want && cmp -s want got || fail "completion of --model: $(tr '\n' ' ' <got), --help: $(tr '\n' ' ' <want)"
+  "$BIN" train --model nosuch 2>&1 | sed -n 's/.*(expected \(.*\))$/\1/p' | tr '|' '\n' | sort >got
+  cmp -s want got || fail "--model nosuch lists $(tr '\n' ' ' <got), --help $(tr '\n' ' ' <want)"
+  checks=$((checks + 6))
 fi
 
 # ---- the man page: generated, renders without warnings, documents every command
