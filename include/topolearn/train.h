@@ -17,7 +17,7 @@ typedef struct {
   int gauge_flip;       /* evaluate on gauge-flipped copies: each state's sign drawn     */
   uint64_t gauge_seed;  /*   from stream (gauge_seed, chain index)                       */
   int batch;            /* chains per forward pass (default 256)                         */
-  int any_integer;      /* topo/sym: predict round(W) over every integer, not only the
+  int any_integer;      /* W head: predict round(W) over every integer, not only the
                            model's classes (unseen windings; tl_model_predict_class)     */
 } tl_eval_opts_t;
 
@@ -28,13 +28,13 @@ typedef struct {
                            the model's classes (NaN if none)                             */
   int cmin, cmax;       /* classes of the confusion matrix: labels and predictions       */
   long *confusion;      /* (cmax-cmin+1)^2, row = true class, column = predicted         */
-  double W_mae, W_max;  /* topo/sym: mean and max |W_pred - W| over counted chains;
-                           NaN for mlp/cnn                                               */
+  double W_mae, W_max;  /* W head: mean and max |W_pred - W| over counted chains;
+                           NaN for the other kinds                                       */
 } tl_eval_t;
 
 void tl_eval_opts_default(tl_eval_opts_t *o);
 
-/* Evaluates m on every chain of s. pred (N) and W_pred (N, topo/sym; NaN otherwise)
+/* Evaluates m on every chain of s. pred (N) and W_pred (N, W head; NaN otherwise)
  * receive per-chain predictions for ALL chains, ambiguous ones included; either may be
  * NULL. res->confusion is allocated: release with tl_eval_free. */
 tl_status tl_model_eval(const tl_model_t *m, const tl_samples_t *s, const tl_eval_opts_t *o,
@@ -69,8 +69,8 @@ typedef struct {
 
 /* The pruning curve of m on nsets (1..TL_PRUNE_MAX_SETS) sample sets, scored by
  * tl_model_eval with eo (NULL: defaults): m's first dense layer is replaced by the top-k
- * part of its SVD for each k of the curve, then restored exactly. mlp and cnn only
- * (TL_ERR_INPUT naming the kind otherwise). Release with tl_prune_free. */
+ * part of its SVD for each k of the curve, then restored exactly. Kinds with
+ * TL_MODEL_PRUNABLE only (TL_ERR_INPUT naming the kind otherwise). Release with tl_prune_free. */
 tl_status tl_model_prune(tl_model_t *m, const tl_samples_t *const *sets, int nsets,
                          const tl_eval_opts_t *eo, int edge_cells, tl_prune_t *out,
                          tl_error *err);
@@ -104,7 +104,7 @@ typedef struct {
                              parameters of the best validation epoch are kept            */
   int augment_gauge;      /* random sign of each state per sample and epoch (SPEC 3)      */
   int keep_ambiguous;     /* train on ambiguous chains too                               */
-  int regress_w;          /* topo/sym: loss (W - RSWN)^2 instead of the cross-entropy
+  int regress_w;          /* W head: loss (W - RSWN)^2 instead of the cross-entropy
                              (SPEC 3's regression mode); val_loss is then that MSE too    */
   int threads;            /* BLAS/OpenMP threads for the run (0: leave as is)             */
   tl_train_callback callback;
