@@ -154,7 +154,7 @@ typedef struct {
   int quiet, tty, drawn;
   double t0, last_draw;
   double total, base;                   /* work units in all, and of the finished studies */
-  double planned[TL_CLI_MAX_STUDIES];
+  double planned[TL_CLI_MAX_STUDIES], figures[TL_CLI_MAX_STUDIES]; /* of which figures */
   int nplanned;
   long last_cell;
   const char *last_phase, *last_study;

@@ -117,8 +117,8 @@ static tl_status studies(run_t *r, const char *dir, int figures_ok, tl_cli_study
     if (!st) st = tl_summary_write_json(&r->sum, path, err); /* after every study */
     if (!st && figures_ok) {
       char line[128];
-      snprintf(line, sizeof line, "%s: rendering figures", r->names[k]);
-      tl_cli_study_say(prog, line);
+      snprintf(line, sizeof line, "%s: drawing its figures", r->names[k]);
+      if (prog->figures[k] > 0) tl_cli_study_say(prog, line);
       tl_error ferr = {0};
       if (tl_study_figures(r->names[k], &r->cfg[k], &r->figs, &ferr))
         tl_cli_say(stderr, "topolearn reproduce: warning: %s", ferr.msg);

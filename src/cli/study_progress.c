@@ -11,7 +11,10 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 
-#define MIN_RATE_SECONDS 2.0 /* measure a rate only after this long */
+/* The rate: the work done over the time taken, with the reference machine's rate
+ * (1e6 units per second) counted as if measured for PRIOR_SECONDS, so that the first
+ * seconds (set drawing, a first short cell) do not swing the estimate. */
+#define PRIOR_SECONDS 5.0
 #define LINE_EVERY 30.0      /* non-terminal: the longest silence */
 
 void tl_cli_study_progress_init(tl_cli_study_progress_t *p, const char *cmd, int quiet) {
@@ -32,6 +35,7 @@ double tl_cli_study_plan(tl_cli_study_progress_t *p, const char *const *names, i
     tl_error err = {0};
     if (tl_study_plan(names[k], &cfgs[k], &plan, &err)) plan.work = plan.figures = 0;
     p->planned[k] = plan.work + plan.figures;
+    p->figures[k] = plan.figures;
     p->total += p->planned[k];
     *train += plan.train;
     *reload += plan.reload;
@@ -48,8 +52,8 @@ void tl_cli_study_next(tl_cli_study_progress_t *p, int k) {
 double tl_cli_study_eta(const tl_cli_study_progress_t *p, double done) {
   const double el = tl_progress_now() - p->t0;
   const double left = p->total > done ? p->total - done : 0;
-  if (el >= MIN_RATE_SECONDS && done > 0) return left * el / done;
-  return left * 1e-6;
+  const double rate = (done + 1e6 * PRIOR_SECONDS) / (el + PRIOR_SECONDS);
+  return left / rate;
 }
 
 /* "trainability 18/60: topo:random seed 3/5 (clean chains) training epoch 12/40". */
@@ -59,8 +63,9 @@ static void what(const tl_study_event_t *ev, char *buf, size_t cap) {
     k += snprintf(buf + k, cap - (size_t)k, " %ld/%ld: %s seed %d/%d (%s)", ev->cell, ev->cells,
                   ev->model, ev->seed + 1, ev->seeds, ev->setting);
   if (k >= 0 && (size_t)k < cap) k += snprintf(buf + k, cap - (size_t)k, " %s", ev->phase);
-  if (ev->epochs && k >= 0 && (size_t)k < cap)
-    snprintf(buf + k, cap - (size_t)k, " epoch %d/%d", ev->epoch, ev->epochs);
+  if (!ev->epochs || k < 0 || (size_t)k >= cap) return;
+  if (ev->epoch) snprintf(buf + k, cap - (size_t)k, " epoch %d/%d", ev->epoch, ev->epochs);
+  else snprintf(buf + k, cap - (size_t)k, " (%d epochs)", ev->epochs);
 }
 
 int tl_cli_study_progress(void *ctx, const tl_study_event_t *ev) {
