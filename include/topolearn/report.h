@@ -37,30 +37,58 @@ const char *tl_gnuplot_path(void);
 tl_status tl_gnuplot_render(const char *script, const char *png_path, int force, tl_error *err);
 
 /* Heat map of column zcol over columns xcol, ycol (1-based) of a CSV with a header;
- * colour range [zlo, zhi] (NAN for automatic). */
+ * colour range [zlo, zhi] (NAN for automatic). A range from below 0 to above 0 gets a
+ * diverging palette centred on 0; any other a sequential one (weights, shares, W >= 0),
+ * with the colour bar labelled zlabel. */
 tl_status tl_plot_heatmap(const char *csv_path, const char *png_path, int xcol, int ycol,
                           int zcol, const char *xlabel, const char *ylabel, const char *zlabel,
                           const char *title, double zlo, double zhi, int force, tl_error *err);
 
 /* One curve of a line plot: columns (1-based) of a CSV with a header; lo/hi > 0 draw a
- * shaded band between those columns (e.g. interquartile range) under the curve. */
+ * shaded band between those columns (e.g. interquartile range) under the curve. Every
+ * series has its own colour and marker (series i of a figure: the i-th of a fixed list
+ * of 16 colours and of 14 markers). */
 typedef struct {
   const char *csv;
   int x, y, lo, hi;
   const char *label;
   const char *match; /* non-NULL: only rows whose first column equals this text */
+  int panel;         /* small multiples: the panel it is drawn in (0-based)     */
 } tl_plot_series_t;
+
+/* One panel of a figure of small multiples. */
+typedef struct {
+  const char *title;
+  const char *xlabel, *ylabel; /* NULL: the figure's                                  */
+  double ymin, ymax;           /* NAN: the figure's                                   */
+  double mark_lo, mark_hi;     /* x below mark_lo and above mark_hi (edge cells) are
+                                  shaded; NAN: none                                    */
+  double xmin, xmax;           /* NAN: automatic                                      */
+} tl_plot_panel_t;
+/* A panel titled t with every range automatic and nothing shaded. */
+#define TL_PLOT_PANEL(t)                                                                   \
+  ((tl_plot_panel_t){.title = (t), .ymin = NAN, .ymax = NAN, .mark_lo = NAN, .mark_hi = NAN, \
+                     .xmin = NAN, .xmax = NAN})
 
 typedef struct {
   const char *title, *xlabel, *ylabel;
   int logx, logy;
-  double ymin, ymax; /* NAN: automatic */
+  double ymin, ymax; /* NAN: automatic; a ymax just above 1 keeps curves at 1 off the frame */
+  int npanels;       /* > 1: small multiples, one panel per entry of panels          */
+  const tl_plot_panel_t *panels;
+  int max_rows;      /* bars: the first max_rows rows of the CSV (0: all)             */
+  const char *key;   /* where the legend goes, in gnuplot's words ("inside bottom right");
+                        NULL: right of each panel                                    */
+  double dodge;      /* the markers of a panel's series drawn dodge x-units apart (a
+                        factor 1 + dodge apart on a log x axis), so that series on the
+                        same points stay apart; 0: none                              */
 } tl_plot_axes_t;
 
 tl_status tl_plot_lines(const char *png_path, const tl_plot_series_t *series, int n,
                         const tl_plot_axes_t *axes, int force, tl_error *err);
 
-/* Grouped bars: one group per CSV row (label in label_col), one bar per value column. */
+/* Grouped bars: one group per CSV row (label in label_col), one bar per value column;
+ * a bar of height 0 is marked "0" and an empty value "not run". */
 tl_status tl_plot_bars(const char *csv_path, const char *png_path, int label_col,
                        const int *value_cols, const char *const *value_labels, int n,
                        const tl_plot_axes_t *axes, int force, tl_error *err);

@@ -88,29 +88,45 @@ static tl_verdict verdict_of(const tl_report_claim_t *cl) {
   return cl->missing[0] ? TL_VERDICT_NOT_MEASURED : cl->verdict;
 }
 
+static int by_id(const void *a, const void *b) {
+  const tl_report_claim_t *x = *(const tl_report_claim_t *const *)a, *y = *(const tl_report_claim_t *const *)b;
+  return strcmp(x->id, y->id);
+}
+
 static void claims(FILE *fp, const tl_report_meta_t *m, const tl_report_section_t *secs, int n) {
+  const tl_report_claim_t *all[64];
+  const char *where[64];
+  int nc = 0;
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < secs[i].nclaims && nc < 64; k++) {
+      where[nc] = secs[i].title;
+      all[nc++] = &secs[i].claim[k];
+    }
+  for (int i = 0; i < nc; i++) /* in the paper's order, C1 first; each knows its section */
+    for (int k = i + 1; k < nc; k++)
+      if (by_id(&all[k], &all[i]) < 0) {
+        const tl_report_claim_t *t = all[i];
+        const char *w = where[i];
+        all[i] = all[k], where[i] = where[k];
+        all[k] = t, where[k] = w;
+      }
   fputs("## The paper's claims against our numbers\n\n", fp);
   if (m->quick)
     fputs("A `--quick` run: the verdicts below are indicative only (small chains, few seeds "
           "and epochs).\n\n", fp);
   fputs("| | claim | verdict |\n|---|---|---|\n", fp);
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < secs[i].nclaims; k++) {
-      const tl_report_claim_t *cl = &secs[i].claim[k];
-      fprintf(fp, "| %s | %s | **%s** |\n", cl->id, cl->claim, tl_verdict_name(verdict_of(cl)));
-    }
+  for (int i = 0; i < nc; i++)
+    fprintf(fp, "| %s | %s | **%s** |\n", all[i]->id, all[i]->claim, tl_verdict_name(verdict_of(all[i])));
   fputs("\n", fp);
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < secs[i].nclaims; k++) {
-      const tl_report_claim_t *cl = &secs[i].claim[k];
-      fprintf(fp, "**%s: %s** %s\n\n", cl->id, tl_verdict_name(verdict_of(cl)), cl->claim);
-      if (cl->missing[0])
-        fprintf(fp, "- Not measured: no study wrote %s.\n", cl->missing);
-      fprintf(fp, "- Measured (section *%s*): %s\n", secs[i].title, cl->measured);
-      fprintf(fp, "- Rule: %s\n", cl->rule);
-      if (cl->note[0]) fprintf(fp, "- %s\n", cl->note);
-      fputs("\n", fp);
-    }
+  for (int i = 0; i < nc; i++) {
+    const tl_report_claim_t *cl = all[i];
+    fprintf(fp, "**%s: %s.** %s\n\n", cl->id, tl_verdict_name(verdict_of(cl)), cl->claim);
+    if (cl->missing[0]) fprintf(fp, "- Not measured: no study wrote %s.\n", cl->missing);
+    fprintf(fp, "- Measured (section *%s*): %s\n", where[i], cl->measured);
+    fprintf(fp, "- Rule: %s\n", cl->rule);
+    if (cl->note[0]) fprintf(fp, "- %s\n", cl->note);
+    fputs("\n", fp);
+  }
 }
 
 static void section(FILE *fp, const char *dir, const tl_report_section_t *s, const tl_figures_t *figs) {

@@ -79,7 +79,7 @@ static tl_status judge(tl_grid_t *g, const tl_grid_cell_t *cell, tl_model_t *m,
 }
 
 typedef struct {
-  tl_outfile_t curves, vectors, singular, means, cells;
+  tl_outfile_t curves, vectors, singular, means, cells, spectra;
 } prune_files;
 
 /* The rows of one cell in the per-cell files, and for the first seed the vectors along
@@ -90,8 +90,14 @@ static tl_status cell_rows(const tl_grid_t *g, int mi, int sd, prune_files *f, t
   for (int q = 0; q < pr->npoints; q++)
     fprintf(f->curves.fp, "%s,%d,%d,%d,%.4f,%.4f\n", name, sd, pr->k[q], pr->K, pr->acc[0][q],
             pr->acc[1][q]);
-  for (int q = 0; q < pr->K; q++)
+  double total = 0, cum = 0;
+  for (int q = 0; q < pr->K; q++) total += pr->sigma[q] * pr->sigma[q];
+  for (int q = 0; q < pr->K; q++) {
     fprintf(f->singular.fp, "%s/s%d,%s,%d,%d,%.6g\n", name, sd, name, sd, q + 1, pr->sigma[q]);
+    cum += pr->sigma[q] * pr->sigma[q];
+    fprintf(f->spectra.fp, "%s/s%d,%s,%d,%d,%.6g,%.6g\n", name, sd, name, sd, q + 1,
+            pr->sigma[q] / pr->sigma[0], total > 0 ? cum / total : NAN);
+  }
   const size_t cells = (size_t)pr->ax0 * pr->ax1;
   tl_status st = TL_OK;
   for (int q = 0; !st && q < pr->nvec; q++) {
@@ -163,17 +169,19 @@ static tl_status tables(tl_grid_t *g, tl_summary_t *sum, tl_error *err) {
   if (!st) st = tl_study_table(c, "prune_singular.csv", &f.singular, err);
   if (!st) st = tl_study_table(c, "prune_curves_mean.csv", &f.means, err);
   if (!st) st = tl_study_table(c, "prune_vector_cells.csv", &f.cells, err);
+  if (!st) st = tl_study_table(c, "prune_spectra.csv", &f.spectra, err);
   if (!st) {
     fprintf(f.curves.fp, "model,seed,k,rank,acc_clean,acc_disordered\n");
     fprintf(f.vectors.fp, "model,seed,vector,sigma,edge_frac,edge_uniform,lowstate_frac,lowstate_uniform\n");
     fprintf(f.singular.fp, "series,model,seed,index,sigma\n");
     fprintf(f.means.fp, "model,k,acc_clean_mean,acc_disordered_mean\n");
     fprintf(f.cells.fp, "series,model,vector,cell,weight\n");
+    fprintf(f.spectra.fp, "series,model,seed,index,sigma_over_sigma1,cumulative_share\n");
   }
   for (int mi = 0; mi < c->nmodels && !st; mi++) st = model_rows(g, mi, &f, sum, err);
-  tl_outfile_t *all[5] = {&f.curves, &f.vectors, &f.singular, &f.means, &f.cells};
-  for (int i = 0; i < 5 && !st; i++) st = tl_outfile_commit(all[i], err);
-  for (int i = 0; i < 5; i++) tl_outfile_abort(all[i]);
+  tl_outfile_t *all[6] = {&f.curves, &f.vectors, &f.singular, &f.means, &f.cells, &f.spectra};
+  for (int i = 0; i < 6 && !st; i++) st = tl_outfile_commit(all[i], err);
+  for (int i = 0; i < 6; i++) tl_outfile_abort(all[i]);
   return st;
 }
 
@@ -181,53 +189,111 @@ static tl_status tables(tl_grid_t *g, tl_summary_t *sum, tl_error *err) {
 
 static tl_status curves_and_spectra(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
   char csv[4096], out[4096], keys[TL_STUDY_MAX_MODELS][160];
-  tl_plot_series_t s[TL_STUDY_MAX_MODELS];
+  tl_plot_series_t s[2 * TL_STUDY_MAX_MODELS];
   const int k = c->nmodels;
+  tl_plot_panel_t panels[2] = {TL_PLOT_PANEL("clean test chains"),
+                               TL_PLOT_PANEL("test chains at bond disorder D = 1")};
   tl_study_data_path(c, "prune_curves_mean.csv", csv, sizeof csv);
-  for (int i = 0; i < k; i++) s[i] = (tl_plot_series_t){csv, 2, 3, 0, 0, c->models[i].name, c->models[i].name};
-  tl_plot_axes_t ax = {"Accuracy after keeping the top-k singular values of the first dense layer",
-                       "k (log scale)", "accuracy (clean test set)", 1, 0, 0, 1.02};
+  for (int p = 0; p < 2; p++)
+    for (int i = 0; i < k; i++)
+      s[p * k + i] = (tl_plot_series_t){csv, 2, 3 + p, 0, 0, c->models[i].name, c->models[i].name, p};
+  tl_plot_axes_t ax = {.title = "Accuracy keeping the top-k singular components of the first dense layer",
+                       .xlabel = "k (log scale)", .ylabel = "accuracy (mean over seeds)", .logx = 1,
+                       .ymin = 0, .ymax = 1.06, .npanels = 2, .panels = panels,
+                       .key = "inside bottom right opaque box", .dodge = 0.05};
   tl_study_figure_path(c, "pruning_curves.png", out, sizeof out);
-  tl_status st = tl_plot_lines(out, s, k, &ax, 1, err);
-  st = tl_study_figure_done(figs, "prune", "pruning_curves.png", "Pruning curves: accuracy on clean test chains when the "
-            "first dense layer keeps only its top-k singular components (mean over seeds); "
-            "full rank equals the unpruned model.", st);
-  tl_study_data_path(c, "prune_singular.csv", csv, sizeof csv);
-  for (int i = 0; i < k; i++) {
-    snprintf(keys[i], sizeof keys[i], "%s/s0", c->models[i].name);
-    s[i] = (tl_plot_series_t){csv, 4, 5, 0, 0, c->models[i].name, keys[i]};
-  }
-  tl_plot_axes_t ax2 = {"Singular spectrum of the first dense layer (seed 0)", "index",
-                        "singular value", 0, 1, NAN, NAN};
+  tl_status st = tl_plot_lines(out, s, 2 * k, &ax, 1, err);
+  st = tl_study_figure_done(figs, "prune", "pruning_curves.png", "Pruning curves: accuracy when the "
+            "first dense layer keeps only its top-k singular components (mean over seeds), on "
+            "clean chains and at bond disorder D = 1; the last point (full rank) is the unpruned "
+            "model.", st);
+  tl_study_data_path(c, "prune_spectra.csv", csv, sizeof csv);
+  panels[0].title = "singular values over the largest";
+  panels[0].ylabel = "sigma_k / sigma_1";
+  panels[1].title = "cumulative share of sum sigma^2";
+  panels[1].ylabel = "share of the first k components";
+  panels[1].ymin = 0, panels[1].ymax = 1.06;
+  for (int p = 0; p < 2; p++)
+    for (int i = 0; i < k; i++) {
+      snprintf(keys[i], sizeof keys[i], "%s/s0", c->models[i].name);
+      s[p * k + i] = (tl_plot_series_t){csv, 4, 5 + p, 0, 0, c->models[i].name, keys[i], p};
+    }
+  tl_plot_axes_t ax2 = {.title = "Singular spectrum of the first dense layer (first seed)",
+                        .xlabel = "index k", .ylabel = "", .ymin = NAN, .ymax = NAN, .npanels = 2,
+                        .panels = panels, .key = "inside center right opaque box"};
   tl_study_figure_path(c, "singular_spectra.png", out, sizeof out);
-  if (!st) st = tl_plot_lines(out, s, k, &ax2, 1, err);
-  return tl_study_figure_done(figs, "prune", "singular_spectra.png", "Singular values of the first dense layer of each trained "
-            "network (first seed): a few dominant components mean a few input directions carry "
-            "the decision.", st);
+  if (!st) st = tl_plot_lines(out, s, 2 * k, &ax2, 1, err);
+  return tl_study_figure_done(figs, "prune", "singular_spectra.png", "Singular values of the first "
+            "dense layer of each network (first seed), divided by the largest (left), and the "
+            "share of the sum of their squares held by the first k (right): a few dominant "
+            "components show as a fast drop on the left and a share near 1 after a few k on the "
+            "right (data/prune_spectra.csv).", st);
 }
 
-static tl_status vector_figures(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
+/* Positions along the chain of each model's vectors: the largest cell index + 1 in
+ * prune_vector_cells.csv (L for an mlp, the pooled length for a cnn). */
+static void positions(const tl_study_config_t *c, const char *csv, int *n) {
+  for (int i = 0; i < c->nmodels; i++) n[i] = 0;
+  FILE *fp = fopen(csv, "r");
+  char line[512], series[160], model[160];
+  int v, cell;
+  while (fp && fgets(line, sizeof line, fp))
+    if (sscanf(line, "%159[^,],%159[^,],%d,%d", series, model, &v, &cell) == 4) {
+      const int i = tl_study_model_index(c, model);
+      if (i >= 0 && cell + 1 > n[i]) n[i] = cell + 1;
+    }
+  if (fp) fclose(fp);
+}
+
+/* Where the top two vectors sit along the chain: one panel per model, its edge cells
+ * shaded. */
+static tl_status cells_figure(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
   enum { NS = 2 * TL_STUDY_MAX_MODELS };
-  char csv[4096], out[4096], keys[NS][160], labels[NS][160];
+  char csv[4096], out[4096], keys[NS][160], labels[NS][160], xl[TL_STUDY_MAX_MODELS][96];
   tl_plot_series_t s[NS];
+  tl_plot_panel_t panels[TL_STUDY_MAX_MODELS];
+  int npos[TL_STUDY_MAX_MODELS], ns = 0;
   tl_study_data_path(c, "prune_vector_cells.csv", csv, sizeof csv);
-  int ns = 0;
-  for (int i = 0; i < c->nmodels; i++)
+  positions(c, csv, npos);
+  const double e = c->edge_cells;
+  for (int i = 0; i < c->nmodels; i++) {
+    panels[i] = TL_PLOT_PANEL(c->models[i].name);
+    panels[i].xmin = -0.5;
+    panels[i].xmax = npos[i] - 0.5;
+    if (npos[i] && npos[i] < c->L) /* a cnn's dense head reads pooled positions */
+      snprintf(xl[i], sizeof xl[i], "pooled position (%d cells each) of the dense head's input",
+               c->L / npos[i]);
+    else
+      snprintf(xl[i], sizeof xl[i], "cell");
+    panels[i].xlabel = xl[i];
+    panels[i].mark_lo = e - 0.5;
+    panels[i].mark_hi = npos[i] - e - 0.5;
     for (int v = 1; v <= 2; v++, ns++) {
       snprintf(keys[ns], sizeof keys[ns], "%s/v%d", c->models[i].name, v);
-      snprintf(labels[ns], sizeof labels[ns], "%s v%d", c->models[i].name, v);
-      s[ns] = (tl_plot_series_t){csv, 4, 5, 0, 0, labels[ns], keys[ns]};
+      snprintf(labels[ns], sizeof labels[ns], "vector %d", v);
+      s[ns] = (tl_plot_series_t){csv, 4, 5, 0, 0, labels[ns], keys[ns], i};
     }
-  tl_plot_axes_t ax3 = {"Top right-singular vectors along the chain", "cell",
-                        "share of the vector's weight", 0, 0, 0, NAN};
+  }
+  tl_plot_axes_t ax = {.title = "Top two right-singular vectors along the chain (first seed; shaded: edge cells)",
+                       .xlabel = "cell", .ylabel = "share of the vector's weight", .ymin = 0,
+                       .ymax = NAN, .npanels = c->nmodels, .panels = panels};
   tl_study_figure_path(c, "singular_vectors_cells.png", out, sizeof out);
-  tl_status st = tl_plot_lines(out, s, ns, &ax3, 1, err);
-  st = tl_study_figure_done(figs, "prune", "singular_vectors_cells.png", "Where the top two right-singular vectors of the "
-            "first dense layer put their weight along the chain (summed over the other input "
-            "axis, first seed); weight piled on the first and last cells reads edge states.", st);
+  tl_status st = tl_plot_lines(out, s, ns, &ax, 1, err);
+  char cap[768];
+  snprintf(cap, sizeof cap, "Where the top two right-singular vectors of the first dense layer put "
+           "their weight along the chain (summed over the other input axis, first seed), one "
+           "panel per model; the %d edge positions at each end are shaded. For a cnn the dense "
+           "head reads pooled positions, each covering several cells (at small L every pooled "
+           "position may be an edge position). Weight piled on the shaded ends would read edge "
+           "states.", c->edge_cells);
+  return tl_study_figure_done(figs, "prune", "singular_vectors_cells.png", cap, st);
+}
+
+static tl_status heatmaps(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
+  tl_status st = TL_OK;
   for (int i = 0; i < c->nmodels && !st; i++) {
     if (strncmp(c->models[i].name, "mlp:eigvec", 10)) continue;
-    char name[160], file[160], cap[512], title[256];
+    char name[160], file[160], cap[512], title[256], csv[4096], out[4096];
     snprintf(name, sizeof name, "prune_heatmap_%s_v1.csv", c->models[i].name);
     snprintf(file, sizeof file, "heatmap_%s_v1.png", c->models[i].name);
     for (char *p = name; *p; p++) *p = *p == ':' ? '_' : *p;
@@ -235,11 +301,11 @@ static tl_status vector_figures(const tl_study_config_t *c, tl_figures_t *figs, 
     tl_study_data_path(c, name, csv, sizeof csv);
     snprintf(title, sizeof title, "%s: top right-singular vector, weight per state and cell", c->models[i].name);
     tl_study_figure_path(c, file, out, sizeof out);
-    st = tl_plot_heatmap(csv, out, 2, 1, 3, "cell", "state (ascending energy)", "weight", title,
-                         NAN, NAN, 1, err);
+    st = tl_plot_heatmap(csv, out, 2, 1, 3, "cell", "state (ascending energy; 0, 1: the lowest)",
+                         "share of the vector's weight", title, NAN, NAN, 1, err);
     snprintf(cap, sizeof cap, "Heat map of the top right-singular vector of %s's first layer over "
              "states (rows, ascending energy: the lowest rows are the near-zero edge states) and "
-             "cells (columns).", c->models[i].name);
+             "cells (columns); the colour is the share of the vector's weight.", c->models[i].name);
     st = tl_study_figure_done(figs, "prune", file, cap, st);
   }
   return st;
@@ -247,7 +313,8 @@ static tl_status vector_figures(const tl_study_config_t *c, tl_figures_t *figs, 
 
 static tl_status figures(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
   tl_status st = curves_and_spectra(c, figs, err);
-  return st ? st : vector_figures(c, figs, err);
+  if (!st) st = cells_figure(c, figs, err);
+  return st ? st : heatmaps(c, figs, err);
 }
 
 /* ---- claim C4 and the section ------------------------------------------------------- */

@@ -56,57 +56,117 @@ tl_status tr_expressivity(const tl_study_config_t *c, const tr_ctx *s, tl_summar
 
 /* ---- figures ------------------------------------------------------------------------- */
 
-static tl_status curve_figures(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
+/* Small multiples by family, so that curves of different models that coincide (several
+ * at accuracy 1) are not drawn over each other: topo, sym, and the generic networks. */
+enum { P_TOPO, P_SYM, P_GENERIC, NFAMILIES };
+static const char *const family_titles[NFAMILIES] = {"topo (tensor network)", "sym (local network)",
+                                                     "mlp and cnn (generic networks)"};
+
+static int family(const tl_study_model_t *m) {
+  if (!tl_study_w_head(&m->hp)) return P_GENERIC;
+  return tl_study_size_independent(&m->hp) ? P_SYM : P_TOPO;
+}
+
+/* Panels for the families present; panel_of[i] for model i. */
+static int family_panels(const tl_study_config_t *c, tl_plot_panel_t *panels, int *panel_of,
+                         int only_w_head) {
+  int index[NFAMILIES] = {-1, -1, -1}, np = 0;
+  for (int i = 0; i < c->nmodels; i++) {
+    const int f = family(&c->models[i]);
+    panel_of[i] = -1;
+    if (only_w_head && f == P_GENERIC) continue;
+    if (index[f] < 0) index[f] = 0; /* present */
+  }
+  for (int f = 0; f < NFAMILIES; f++)
+    if (index[f] == 0) {
+      index[f] = np;
+      panels[np++] = TL_PLOT_PANEL(family_titles[f]);
+    }
+  for (int i = 0; i < c->nmodels; i++)
+    if (!(only_w_head && family(&c->models[i]) == P_GENERIC)) panel_of[i] = index[family(&c->models[i])];
+  return np;
+}
+
+/* Median curve (column y) with its IQR band (lo, hi) of every model, by family. */
+static tl_status family_figure(const tl_study_config_t *c, const char *png, int y,
+                               tl_plot_axes_t *ax, int only_w_head, tl_error *err) {
   char csv[4096], out[4096];
   tl_study_data_path(c, "trainability_curves.csv", csv, sizeof csv);
   tl_plot_series_t s[TL_STUDY_MAX_MODELS];
-  const int k = c->nmodels;
-  for (int i = 0; i < k; i++) s[i] = (tl_plot_series_t){csv, 2, 3, 4, 5, c->models[i].name, c->models[i].name};
-  tl_plot_axes_t ax = {"Training loss (median over seeds, band: interquartile range)", "epoch",
-                       "cross-entropy loss", 0, 1, NAN, NAN};
-  tl_study_figure_path(c, "loss_curves.png", out, sizeof out);
-  tl_status st = tl_plot_lines(out, s, k, &ax, 1, err);
-  st = tl_study_figure_done(figs, "trainability", "loss_curves.png", "Training loss per epoch for every model and initialisation: "
-            "median over seeds with the interquartile range shaded.", st);
-  for (int i = 0; !st && i < k; i++) s[i] = (tl_plot_series_t){csv, 2, 6, 7, 8, c->models[i].name, c->models[i].name};
-  tl_plot_axes_t ax2 = {"Test accuracy on the training distribution", "epoch", "accuracy", 0, 0, 0, 1.02};
-  tl_study_figure_path(c, "accuracy_curves.png", out, sizeof out);
-  if (!st) st = tl_plot_lines(out, s, k, &ax2, 1, err);
-  st = tl_study_figure_done(figs, "trainability", "accuracy_curves.png", "Test accuracy (clean chains, the training distribution) "
-            "after every epoch: median over seeds with the interquartile range.", st);
-  int nt = 0;
-  tl_plot_series_t t[TL_STUDY_MAX_MODELS];
-  for (int i = 0; i < k; i++)
-    if (tl_study_w_head(&c->models[i].hp))
-      t[nt++] = (tl_plot_series_t){csv, 2, 9, 10, 11, c->models[i].name, c->models[i].name};
-  tl_plot_axes_t ax3 = {"Distance from the exact tensors along training", "epoch",
-                        "cosine with the exact tensor", 0, 0, -1, 1.02};
-  if (!st && nt) {
-    tl_study_figure_path(c, "topo_distance.png", out, sizeof out);
-    st = tl_plot_lines(out, t, nt, &ax3, 1, err);
-    st = tl_study_figure_done(figs, "trainability", "topo_distance.png", "Distance of topo and sym from the exact tensors along "
-              "training: topo, cosine of K with K_exact (scale-free, so blind to the gauge "
-              "lambda -> c lambda, K -> K/c^2 that leaves W unchanged); sym, cosine of its "
-              "per-cell quadratic form sum_h w2_h w1_h w1_h^T with the exact marker's diag(-d) "
-              "(blind to the order and scale of hidden units); median and IQR over seeds.", st);
+  tl_plot_panel_t panels[NFAMILIES];
+  int panel_of[TL_STUDY_MAX_MODELS], n = 0;
+  ax->npanels = family_panels(c, panels, panel_of, only_w_head);
+  ax->panels = panels;
+  for (int i = 0; i < c->nmodels; i++)
+    if (panel_of[i] >= 0)
+      s[n++] = (tl_plot_series_t){csv, 2, y, y + 1, y + 2, c->models[i].name, c->models[i].name, panel_of[i]};
+  if (only_w_head) { /* two quantities: each panel says which */
+    for (int p = 0; p < ax->npanels; p++)
+      panels[p].ylabel = panels[p].title == family_titles[P_TOPO] ? "cosine of K with K_{exact}"
+                                                                   : "cosine of M with diag(-d)";
+  }
+  tl_study_figure_path(c, png, out, sizeof out);
+  return n ? tl_plot_lines(out, s, n, ax, 1, err) : TL_OK;
+}
+
+static tl_status curve_figures(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
+  tl_plot_axes_t ax = {.title = "Training loss (median over seeds, band: interquartile range)",
+                       .xlabel = "epoch", .ylabel = "cross-entropy loss", .logy = 1,
+                       .ymin = NAN, .ymax = NAN, .key = "inside top right opaque box", .dodge = 0.22};
+  tl_status st = family_figure(c, "loss_curves.png", 3, &ax, 0, err);
+  st = tl_study_figure_done(figs, "trainability", "loss_curves.png", "Training loss per epoch of every "
+            "model and initialisation, one panel per family: median over the seeds, the "
+            "interquartile range shaded.", st);
+  tl_plot_axes_t ax2 = {.title = "Test accuracy on the training distribution (median over seeds)",
+                        .xlabel = "epoch", .ylabel = "accuracy", .ymin = 0, .ymax = 1.06,
+                        .key = "inside bottom right opaque box", .dodge = 0.22};
+  if (!st) st = family_figure(c, "accuracy_curves.png", 6, &ax2, 0, err);
+  st = tl_study_figure_done(figs, "trainability", "accuracy_curves.png", "Test accuracy (clean chains "
+            "of the training distribution) after every epoch, one panel per family: median over "
+            "the seeds with the interquartile range. Curves at 1 overlap: the earlier models of a "
+            "panel are drawn with wider lines.", st);
+  tl_plot_axes_t ax3 = {.title = "Closeness to the exact tensors along training (median over seeds)",
+                        .xlabel = "epoch", .ylabel = "cosine similarity", .ymin = -1, .ymax = 1.06,
+                        .key = "inside bottom right opaque box", .dodge = 0.22};
+  int any = 0;
+  for (int i = 0; i < c->nmodels; i++) any |= tl_study_w_head(&c->models[i].hp);
+  if (!st && any) {
+    st = family_figure(c, "topo_distance.png", 9, &ax3, 1, err);
+    st = tl_study_figure_done(figs, "trainability", "topo_distance.png", "Cosine similarity of the "
+              "learned tensors with the exact ones along training (1: the exact direction, 0: "
+              "unrelated), median over seeds with the interquartile range. topo: the cosine of K "
+              "with K_exact, which ignores the rescaling lambda -> c lambda, K -> K/c^2 that "
+              "leaves W unchanged. sym: the cosine of its per-cell quadratic form M = sum_h w2_h "
+              "w1_h w1_h^T with the exact marker's diag(-d), which ignores the order and scale of "
+              "its hidden units. Two different quantities: one panel each.", st);
   }
   return st;
 }
 
 tl_status tr_figures(const tl_study_config_t *c, tl_figures_t *figs, tl_error *err) {
   tl_status st = curve_figures(c, figs, err);
-  char csv[4096], out[4096];
+  char csv[4096], out[4096], cap[1024];
   tl_study_data_path(c, "trainability.csv", csv, sizeof csv);
   const int cols[2] = {2, 3};
-  const char *labels[2] = {"fits (test acc >= 0.99)", "learned the invariant"};
-  tl_plot_axes_t ax4 = {"Fraction of seeds that fit / learned the invariant", "", "fraction of seeds",
-                        0, 0, 0, 1.05};
+  const char *labels[2] = {"fits (test accuracy >= 0.99)", "learned the invariant"};
+  tl_plot_axes_t ax4 = {.title = "Share of seeds that fit / learned the invariant",
+                        .ylabel = "share of seeds", .ymin = 0, .ymax = 1.1,
+                        .max_rows = c->nmodels}; /* the control's row has no fractions */
   tl_study_figure_path(c, "success_fractions.png", out, sizeof out);
   if (!st) st = tl_plot_bars(csv, out, 1, cols, labels, 2, &ax4, 1, err);
-  return tl_study_figure_done(figs, "trainability", "success_fractions.png", "Success fractions per model: fitting the training "
-              "distribution against learning the invariant (also >= 0.99 at bond disorder D = 2, "
-              "on gauge-flipped states, on winding-2 chains where the model can label them, and "
-              "W within 0.1 of the RSWN for topo/sym).", st);
+  snprintf(cap, sizeof cap, "Share of the seeds of each model that fit the training distribution "
+           "and that learned the invariant (also >= 0.99 at bond disorder D = 2, on "
+           "gauge-flipped states, on winding-2 chains where the model can label them, and W "
+           "within 0.1 of the RSWN for topo/sym). A bar of height 0 is marked 0.");
+  tl_study_model_t d[TL_STUDY_MAX_MODELS];
+  int nd = 0, first = 1;
+  if (!tl_study_models_parse(tl_study_default_models("trainability"), c->L, d, &nd, NULL))
+    for (int i = 0; i < nd; i++)
+      if (tl_study_model_index(c, d[i].name) < 0) {
+        tl_report_cat(cap, sizeof cap, "%s%s", first ? " Not run (not in --models): " : ", ", d[i].name);
+        first = 0;
+      }
+  return tl_study_figure_done(figs, "trainability", "success_fractions.png", cap, st);
 }
 
 /* ---- claims -------------------------------------------------------------------------- */
