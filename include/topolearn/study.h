@@ -101,8 +101,9 @@ typedef struct {
   int seed, seeds;     /* the cell's seed index (0-based) and the seeds per model        */
   int epoch, epochs;   /* training: epochs finished of epochs (0 otherwise)              */
   long cell, cells;    /* cells started (1-based) and in all                            */
-  double work_done;    /* units of this study done (tl_study_plan_t.work in all)         */
-  double work_skipped; /* of which took no time (reloaded cells): not part of a rate     */
+  double work_done;    /* units of this study done (tl_study_plan_t.work in all; a cell
+                          reloaded on resume counts only its reading and judging, as in
+                          the plan, so a rate stays true)                                */
 } tl_study_event_t;
 
 /* A nonzero return stops the run with TL_ERR_INTERRUPTED (finished cells stay on disk
