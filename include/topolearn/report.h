@@ -151,6 +151,8 @@ typedef struct {
   const char *sort;     /* numeric column sorted ascending within runs of equal first
                            column (NULL: file order)                                   */
   const char *pivot, *value; /* pivot: columns holds the row key columns               */
+  const char *pivot_label;   /* the pivot columns' heading ("D_0" for "D = 0.5" ...; NULL:
+                                the pivot column's name)                               */
   const char *caption;  /* one paragraph above the table                               */
   int max_rows;         /* 0: all                                                       */
 } tl_report_table_t;

@@ -180,7 +180,8 @@ static void pivot(FILE *fp, const csv_t *t, const tl_report_table_t *tb) {
     if (!found && nk + np < MAX_COLS) snprintf(pv[np++], FIELD, "%s", t->cell[r][pc]);
   }
   for (int i = 0; i < nk; i++) snprintf(labels[i], FIELD, "%s", t->head[idx[i]]);
-  for (int k = 0; k < np; k++) snprintf(labels[nk + k], FIELD, "%s = %.40s", tb->pivot, pv[k]);
+  for (int k = 0; k < np; k++)
+    snprintf(labels[nk + k], FIELD, "%s = %.40s", tb->pivot_label ? tb->pivot_label : tb->pivot, pv[k]);
   header(fp, nk + np, labels);
   int shown = 0;
   for (int r = 0; r < t->nrows && (!tb->max_rows || shown < tb->max_rows); r++) {

@@ -22,22 +22,48 @@ static const tl_report_term_t common_terms[] = {
     {"D_0 (on-site disorder)", "random energies on every site, uniform in [-D_0/2, D_0/2]; "
                                "it breaks chiral symmetry, so the winding number is no longer "
                                "protected"},
-    {"RSWN, W", "the real-space winding number of a chain: W = (1/L') sum over the bulk "
-                "cells n of the local marker -sum_m Q_AB[n,m]^2 (x_m - x_n), Q = sign(H) "
-                "(docs/physics.md). It is an integer on a gapped chain and equals the "
-                "k-space winding on clean chains"},
-    {"L'", "the number of bulk cells W averages over: the central half of the L cells"},
+    {"RSWN, W", "the real-space winding number of a chain, its topological invariant: W = "
+                "(1/L') sum over the bulk cells n of the local marker -sum_m Q_AB[n,m]^2 "
+                "(x_m - x_n), with x_m = m the position of cell m and Q = sign(H), H being the "
+                "chain's Hamiltonian (the 2L x 2L matrix of its hoppings). W is an integer up "
+                "to finite-size corrections, and on clean chains it equals the winding number "
+                "of the infinite periodic chain (the k-space winding; docs/physics.md)"},
+    {"Q_AB", "the block of Q = sign(H) that joins the A sites to the B sites, an L x L "
+             "matrix computed from the chain's eigenvectors"},
+    {"L', bulk, edge cells", "L' is the number of bulk cells W averages over: the central "
+                             "half of the L cells; the edge cells are the first and last few "
+                             "cells of the chain"},
     {"label, ambiguous", "a chain's label is round(W); a chain with |W - round(W)| > 0.1 "
                          "(near a transition, at finite L) is ambiguous and left out of "
                          "training and of every accuracy"},
     {"accuracy", "share of the non-ambiguous test chains whose predicted label equals the "
                  "RSWN label"},
+    {"training, epoch, loss", "a model is trained by gradient descent (Adam) on a set of "
+                              "labelled training chains, lowering its loss (the cross-entropy "
+                              "of its predicted class probabilities); one epoch is one pass "
+                              "over that set; it is then tested on other chains"},
+    {"fits, learned the invariant", "a seed fits when its accuracy on test chains like the "
+                                    "training chains is >= 0.99; it learned the invariant "
+                                    "when it also passes tests a proxy cannot pass (see the "
+                                    "trainability section)"},
+    {"proxy", "a feature of the training chains that agrees with the winding number there but "
+              "is not it: the sign convention of the eigenvectors, the size of the hoppings, "
+              "or edge states, each failing somewhere the invariant does not"},
+    {"median, interquartile range (IQR)", "the middle value over the seeds, and the range of "
+                                          "the middle half of them (shaded bands in figures)"},
+    {"SVD, singular components", "the singular value decomposition of a weight matrix: a sum "
+                                 "of rank-one components, each a singular value times an "
+                                 "output and an input direction (its right-singular vector); "
+                                 "keeping the top k components prunes the layer"},
     {"topo", "the hybrid tensor network that contains the RSWN formula: W = sum K[n,m] "
-             "Q_AB[n,m]^2 with Q_AB = sum_j lambda_j a_j b_j^T built from the eigenvectors; "
-             "trainable lambda (one per state), K (L x L) and a nearest-integer head"},
-    {"sym", "a local network on Q_AB: one small shared network per cell reads q[n, n+d], "
-            "averaged over the bulk, with the nearest-integer head; gauge invariant and "
-            "independent of L"},
+             "Q_AB[n,m]^2 with Q_AB = sum_j lambda_j a_j b_j^T, a_j and b_j being the A and B "
+             "parts of eigenvector j; trainable lambda (one per state), K (L x L) and a "
+             "nearest-integer head. Its exact values (lambda = 2, K from the marker) give W "
+             "exactly"},
+    {"sym", "a local network on Q_AB: one small shared network per cell reads the entries "
+            "q[n, n+d] of its row, averaged over the bulk cells, with the nearest-integer head; "
+            "it does not depend on the eigenvectors' sign convention, and has no parameter "
+            "tied to L"},
     {"mlp", "a fully connected network (two hidden layers of 64) on one input"},
     {"cnn", "a 1D convolutional network along the cells (two layers of 16 channels, "
             "kernel 5, pooling 2) with a dense head"},
@@ -146,6 +172,11 @@ static void setup(FILE *fp, const tl_report_meta_t *m) {
                 "chains, few seeds and epochs. It shows that every study runs end to end; its "
                 "verdicts are indicative only. The full study is `topolearn reproduce` (see "
                 "*Next steps*).\n\n", m->L, m->n_train);
+  fputs("The question: the winding number of a chain (its topological invariant, an "
+        "integer) is easy for a network to fit on the chains it is trained on; does the "
+        "network learn the invariant itself, or a proxy that agrees with it only there? The "
+        "report sets the paper's five claims against our numbers, then gives each study's "
+        "tables and figures. Every term is defined in the glossary below.\n\n", fp);
   fprintf(fp, "This report reproduces the study of arXiv:2509.26261 (Oriekhov et al., 2025, "
               "\"Why is topology hard to learn?\") with topolearn %s. Command: `%s`. Wall time "
               "%.0f s (estimated %.0f s at the start). Training chains: plain SSH (glossary), "

@@ -349,8 +349,9 @@ static void c4_spread(const tl_grid_t *g, int mi, tl_report_claim_t *cl) {
 static void claim_c4(const tl_grid_t *g, const tl_summary_t *sum, tl_report_claim_t *cl) {
   const tl_study_config_t *c = g->c;
   cl->id = "C4";
-  cl->claim = "They do so through proxies: a few singular components of the first layer carry "
-              "the decision, with weight concentrated on edge cells (edge-state features).";
+  cl->claim = "The generic networks do so through proxies: a few singular components of their "
+              "first layer carry the decision, with weight concentrated on edge cells "
+              "(edge-state features).";
   cl->rule = "for mlp:eigvec:gauge (an eigenvector MLP trained with random state signs). 'a "
              "few components': at most 8 singular components keep 99% of its accuracy (mean "
              "over seeds); 'edge states': its top two singular vectors put at least twice the "
@@ -362,13 +363,13 @@ static void claim_c4(const tl_grid_t *g, const tl_summary_t *sum, tl_report_clai
   const int gi = c4_numbers(g, cl, sum, "mlp:eigvec:gauge", gv);
   const int pi = c4_numbers(g, cl, sum, "mlp:eigvec", pv);
   const double u_low = 2.0 / c->L, u_edge = 2.0 * c->edge_cells / c->L;
-  tl_report_cat(cl->measured, sizeof cl->measured, "mlp:eigvec:gauge: %.4g components for 99%% "
-                "of its accuracy; top-two vectors' share on the two lowest states %.4g (uniform "
-                "%.4g); top vector's share on the %d edge cells at each end %.4g (uniform %.4g)",
-                gv[0], gv[1], u_low, c->edge_cells, gv[2], u_edge);
+  tl_report_cat(cl->measured, sizeof cl->measured, "mlp:eigvec:gauge: singular components "
+                "kept for 99%% of its accuracy %.4g; top-two vectors' share on the two lowest "
+                "states %.4g (uniform %.4g); top vector's share on the %d edge cells at each end "
+                "%.4g (uniform %.4g)", gv[0], gv[1], u_low, c->edge_cells, gv[2], u_edge);
   c4_spread(g, gi, cl);
   tl_report_cat(cl->measured, sizeof cl->measured, ". Without the sign augmentation, mlp:eigvec: "
-                "%.4g components, lowest-state share %.4g, edge-cell share %.4g", pv[0], pv[1], pv[2]);
+                "components %.4g, lowest-state share %.4g, edge-cell share %.4g", pv[0], pv[1], pv[2]);
   c4_spread(g, pi, cl);
   tl_report_cat(cl->measured, sizeof cl->measured, ".");
   const int few = gv[0] <= 8, states = gv[1] >= 2 * u_low, cells = gv[2] >= 1.5 * u_edge;
@@ -405,10 +406,12 @@ static void report(const tl_grid_t *g, const tl_summary_t *sum, tl_report_sectio
            "right-singular vectors, the share of their weight on the %d edge cells at each "
            "end and on the two lowest-energy states is set beside the share a uniform vector "
            "would have. The table shows the top vector of each seed (all four in "
-           "`data/prune_vectors.csv`).", c->seeds, c->n_test, c->n_test, c->edge_cells);
+           "`data/prune_vectors.csv`). A cnn's first dense layer is its head, which reads "
+           "pooled positions (several cells each): at small L every position can be an edge "
+           "position, and its shares are then 1.", c->seeds, c->n_test, c->n_test, c->edge_cells);
   sec->table[sec->ntables++] = (tl_report_table_t){
-      "prune_vectors.csv", "model,seed,sigma,edge_frac,edge_uniform,lowstate_frac,lowstate_uniform",
-      "vector=1", NULL, NULL, NULL, NULL, 0};
+      .csv = "prune_vectors.csv", .where = "vector=1",
+      .columns = "model,seed,sigma,edge_frac,edge_uniform,lowstate_frac,lowstate_uniform"};
   claim_c4(g, sum, &sec->claim[sec->nclaims++]);
   sec->terms = terms;
 }

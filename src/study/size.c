@@ -125,10 +125,10 @@ static void report(const tl_grid_t *g, const tl_summary_t *sum, tl_report_sectio
            "cells (%d seeds per model; %ld test chains per size). A model is applied at "
            "another size only when none of its parameters depends on L; the others are "
            "marked not applicable rather than retrained.",
-           c->L, x->sizes[0], x->sizes[2], x->sizes[1], c->seeds, c->n_test);
+           c->L, x->sizes[2], x->sizes[0], x->sizes[1], c->seeds, c->n_test);
   sec->table[sec->ntables++] = (tl_report_table_t){
-      "size.csv", "model,L_test,applicable,accuracy_mean,W_max_err_mean", NULL, "L_test",
-      NULL, NULL, NULL, 0};
+      .csv = "size.csv", .columns = "model,L_test,applicable,accuracy_mean,W_max_err_mean",
+      .sort = "L_test"};
   sec->terms = terms;
 }
 

@@ -123,8 +123,9 @@ static tl_status curve_figures(const tl_study_config_t *c, tl_figures_t *figs, t
   if (!st) st = family_figure(c, "accuracy_curves.png", 6, &ax2, 0, err);
   st = tl_study_figure_done(figs, "trainability", "accuracy_curves.png", "Test accuracy (clean chains "
             "of the training distribution) after every epoch, one panel per family: median over "
-            "the seeds with the interquartile range. Curves at 1 overlap: the earlier models of a "
-            "panel are drawn with wider lines.", st);
+            "the seeds with the interquartile range. Where curves coincide (at accuracy 1) the "
+            "earlier models of a panel are drawn with wider lines and their markers shifted "
+            "sideways, so that each stays visible.", st);
   tl_plot_axes_t ax3 = {.title = "Closeness to the exact tensors along training (median over seeds)",
                         .xlabel = "epoch", .ylabel = "cosine similarity", .ymin = -1, .ymax = 1.06,
                         .key = "inside bottom right opaque box", .dodge = 0.22};
@@ -248,8 +249,8 @@ static void claim_c2(const tl_grid_t *g, const tl_summary_t *sum, tl_report_clai
   const int ri = tl_study_model_index(g->c, "topo:random");
   double lo = NAN, hi = NAN;
   if (ri >= 0) seed_range(g, ri, K_DIS, &lo, &hi);
-  tl_report_cat(m, cap, " (accuracy at D = 2: %.4g to %.4g over the seeds); learns it from "
-                "exact+noise:0.01 in ", lo, hi);
+  tl_report_cat(m, cap, " (its accuracy at bond disorder D = 2 from %.4g to %.4g over the "
+                "seeds); topo learns it from exact+noise:0.01 in ", lo, hi);
   seeds_of(m, cap, ln[0], S);
   tl_report_cat(m, cap, ", from noise 0.1 in ");
   seeds_of(m, cap, ln[1], S);
@@ -276,8 +277,8 @@ static int c3_model(const tl_study_model_t *m) {
 static void claim_c3(const tl_grid_t *g, const tl_summary_t *sum, tl_report_claim_t *cl) {
   const tl_study_config_t *c = g->c;
   cl->id = "C3";
-  cl->claim = "Generic (MLP, CNN) and symmetry-informed networks reach high accuracy on clean "
-              "data.";
+  cl->claim = "Generic (MLP, CNN) and symmetry-informed (sym) networks reach high accuracy on "
+              "clean data.";
   cl->rule = "over the mlp and cnn models and sym:random: reproduced when each fits (test "
              "accuracy >= 0.99 on clean chains) in at least 80% of its seeds; partly when at "
              "least one does; not reproduced when none does.";
@@ -289,10 +290,12 @@ static void claim_c3(const tl_grid_t *g, const tl_summary_t *sum, tl_report_clai
     const double f = tl_report_claim_get(cl, sum, "trainability", key);
     double lo, hi;
     seed_range(g, i, K_FIT, &lo, &hi);
-    tl_report_cat(cl->measured, sizeof cl->measured, "%s%s fits in ", n ? "; " : "",
-                  c->models[i].name);
+    if (!n)
+      tl_report_cat(cl->measured, sizeof cl->measured, "seeds that fit, with the lowest and "
+                    "highest final test accuracy of the seeds in brackets: ");
+    tl_report_cat(cl->measured, sizeof cl->measured, "%s%s ", n ? "; " : "", c->models[i].name);
     seeds_of(cl->measured, sizeof cl->measured, f, c->seeds);
-    tl_report_cat(cl->measured, sizeof cl->measured, " (test accuracy %.4g to %.4g)", lo, hi);
+    tl_report_cat(cl->measured, sizeof cl->measured, " [%.4g, %.4g]", lo, hi);
     n++;
     good += f >= 0.8;
   }
@@ -346,22 +349,22 @@ void tr_report(const tl_grid_t *g, const tl_summary_t *sum, tl_report_section_t 
            "fake: bond disorder D = 2 (%d chains, every model); the test chains with the signs "
            "of their eigenvectors flipped at random (models reading eigenvectors); winding-2 "
            "chains (%d chains; topo and sym, which can name any integer); and, for topo and "
-           "sym, max |W - RSWN| < %g on the test chains. An empty cell means the test does not "
-           "apply to that model (glossary). The last row, `" TR_CONTROL_NAME "`, is an eigvec "
+           "sym, max |W - RSWN| < %g on the test chains. An empty cell (—) means the test does "
+           "not apply to that model (glossary). The last row, `" TR_CONTROL_NAME "`, is an eigvec "
            "MLP trained and tested on labels drawn by a coin flip: chance is 0.5, and a value "
            "far above it would mean that labels leak into the inputs. Per-seed values: "
            "`data/trainability_cells.csv`; learning curves: `data/trainability_curves.csv`.",
            c->seeds, c->epochs, c->n_train, c->L, c->train_r_min, c->train_r_max,
            c->train_disorder, c->n_test, c->success, c->success, s->hard->N, s->w2->N, c->w_tol);
   sec->table[sec->ntables++] = (tl_report_table_t){
-      "expressivity.csv", NULL, NULL, NULL, NULL, NULL,
-      "Expressivity (C1): the exact initialisations of topo and sym, untrained, against the "
-      "RSWN.", 0};
+      .csv = "expressivity.csv",
+      .caption = "Expressivity (C1): the exact initialisations of topo and sym, untrained, "
+                 "against the RSWN on each set."};
   sec->table[sec->ntables++] = (tl_report_table_t){
-      "trainability.csv",
-      "model,fit_fraction,learned_fraction,epochs_median,fit_acc_median,acc_disorder2_median,"
-      "acc_gauge_median,acc_winding2_median,W_max_err_median",
-      NULL, NULL, NULL, NULL, "Trainability per model (the other columns are in the CSV).", 0};
+      .csv = "trainability.csv",
+      .columns = "model,fit_fraction,learned_fraction,epochs_median,fit_acc_median,"
+                 "acc_disorder2_median,acc_gauge_median,acc_winding2_median,W_max_err_median",
+      .caption = "Trainability per model, over its seeds (more columns in the CSV)."};
   claim_c1(g, sum, &sec->claim[sec->nclaims++]);
   claim_c2(g, sum, &sec->claim[sec->nclaims++]);
   claim_c3(g, sum, &sec->claim[sec->nclaims++]);

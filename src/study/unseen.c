@@ -110,8 +110,7 @@ static void report(const tl_grid_t *g, const tl_summary_t *sum, tl_report_sectio
            "and so can name any integer; an mlp or cnn outputs only the classes it was "
            "trained on, so its accuracy on winding 2 is 0 by construction.",
            c->n_test, c->seeds);
-  sec->table[sec->ntables++] = (tl_report_table_t){"unseen.csv", NULL, NULL, NULL,
-                                                   NULL, NULL, NULL, 0};
+  sec->table[sec->ntables++] = (tl_report_table_t){.csv = "unseen.csv"};
   sec->terms = terms;
 }
 
