@@ -69,8 +69,7 @@ int tl_study_w_head(const tl_model_hyper_t *hp) {
 }
 
 int tl_study_eigvec_input(const tl_model_hyper_t *hp) {
-  return hp->kind == TL_MODEL_TOPO ||
-         ((hp->kind == TL_MODEL_MLP || hp->kind == TL_MODEL_CNN) && hp->input == TL_INPUT_EIGVEC);
+  return hp->input == TL_INPUT_EIGVEC; /* topo's fixed input too; sym reads Q_AB */
 }
 
 int tl_study_size_independent(const tl_model_hyper_t *hp) { return hp->kind == TL_MODEL_SYM; }
