@@ -124,7 +124,8 @@ const char *tl_study_name_at(int i);
 const char *tl_study_about(const char *name);
 /* The names joined for a message: "trainability, disorder, size, unseen or prune". */
 const char *tl_study_list(void);
-/* reproduce without --seeds trains a study at most this many seeds (0: no cap). */
+/* reproduce without --models or --seeds trains a study at most this many seeds (0: no
+ * cap). */
 int tl_study_reproduce_seeds(const char *name);
 
 /* 1 if this process trains the cell (setting's cells, model, seed) of a multi-process run. */

@@ -21,10 +21,10 @@ const tl_cli_cmd_t tl_cli_cmd_reproduce = {
     .about = "Runs every study of `topolearn study --help` and a phase diagram, and writes "
              "DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and DIR/summary.json (DIR "
              "defaults to results/reproduce, or results/reproduce-quick). The options apply to "
-             "every study; without --seeds the studies other than trainability train at most 2 "
-             "seeds. It prints the time it expects from the work to do, and its progress line "
-             "updates the estimate from the rate it measures. --quick is a smoke test: small "
-             "chains, few seeds and epochs; its verdicts are indicative only.",
+             "every study; without --models or --seeds the studies other than trainability "
+             "train at most 2 seeds. It prints the time it expects from the work to do, and its "
+             "progress line updates the estimate from the rate it measures. --quick is a smoke "
+             "test: small chains, few seeds and epochs; its verdicts are indicative only.",
     .groups = groups,
     .state_size = sizeof(tl_cli_study_args_t),
     .defaults = tl_cli_study_defaults,
@@ -60,7 +60,8 @@ static int configure(int argc, char **argv, const tl_cli_study_args_t *a, const 
     if (tl_cli_parse_into(&tl_cli_cmd_reproduce, argc, argv, &one, &ps, &err)) return fail(&err);
     r->cfg[k] = one.c;
     const int cap = tl_study_reproduce_seeds(r->names[k]);
-    if (cap && !tl_cli_seen(&tl_cli_cmd_reproduce, &ps, "seeds") && r->cfg[k].seeds > cap)
+    if (cap && !tl_cli_seen(&tl_cli_cmd_reproduce, &ps, "seeds") && !r->cfg[k].models_text &&
+        r->cfg[k].seeds > cap)
       r->cfg[k].seeds = cap; /* the secondary studies: fewer seeds */
     r->cfg[k].out_dir = dir;
     r->cfg[k].resume = a->resume;

@@ -107,7 +107,8 @@ struct tl_study_def_s {
   const char *name;
   const char *about;          /* one line: what it measures (help, report)           */
   const char *default_models; /* its --models when none are given                     */
-  int reproduce_seeds;        /* reproduce without --seeds: at most this many (0: all) */
+  int reproduce_seeds;        /* reproduce without --models or --seeds: at most this many
+                                 seeds (0: all)                                         */
   int needs_prunable;         /* every model must have a dense layer to prune          */
   size_t ctx_size;            /* bytes of its state, zeroed before setup               */
   int nvals;                  /* numbers the judge keeps per cell                      */
