@@ -99,14 +99,17 @@ static int plot_panel(char *script, size_t *len, const tl_plot_series_t *series,
                       const tl_plot_axes_t *ax, int panel) {
   int ok = add(script, len, "plot "), first = 1, count = 0, rank = 0;
   for (int i = 0; i < n; i++) count += series[i].panel == panel;
-  for (int i = 0; i < n && ok; i++) {
+  for (int i = 0, r = 0; i < n && ok; i++) { /* r: the series' rank in the panel */
     const tl_plot_series_t *s = &series[i];
-    if (s->panel != panel || s->lo <= 0 || s->hi <= 0) continue;
-    char lo[160], hi[160];
+    if (s->panel != panel) continue;
+    r++;
+    if (s->lo <= 0 || s->hi <= 0) continue;
+    char lo[160], hi[160], x[64];
     column(lo, sizeof lo, s, s->lo);
     column(hi, sizeof hi, s, s->hi);
-    ok &= add(script, len, "%s'%s' every ::1 using %d:%s:%s with filledcurves fs transparent "
-              "solid 0.15 noborder lc rgb '%s' notitle", first ? "" : ", ", s->csv, s->x, lo, hi,
+    xcolumn(x, sizeof x, s, ax, r - 1, count); /* the band moves with its curve */
+    ok &= add(script, len, "%s'%s' every ::1 using %s:%s:%s with filledcurves fs transparent "
+              "solid 0.15 noborder lc rgb '%s' notitle", first ? "" : ", ", s->csv, x, lo, hi,
               colours[style(series, i) % 16]);
     first = 0;
   }
