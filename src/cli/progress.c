@@ -2,6 +2,7 @@
 #include "cli/progress.h"
 
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,8 +34,11 @@ void tl_progress_draw(double fraction, const char *text) {
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = '\0';
+  /* one terminal line, or the next redraw would start below it: cut the text to fit */
+  struct winsize ws;
+  const int cols = ioctl(fileno(stderr), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 40 ? ws.ws_col : 80;
   /* \033[K clears what a longer line left behind */
-  fprintf(stderr, "\r[%s] %3d%% %s\033[K", bar, (int)(100.0 * fraction), text);
+  fprintf(stderr, "\r[%s] %3d%% %.*s\033[K", bar, (int)(100.0 * fraction), cols - width - 8, text);
   fflush(stderr);
 }
 
