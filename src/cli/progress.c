@@ -38,7 +38,7 @@ void tl_progress_draw(double fraction, const char *text) {
   struct winsize ws;
   const int cols = ioctl(fileno(stderr), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 40 ? ws.ws_col : 80;
   /* \033[K clears what a longer line left behind */
-  fprintf(stderr, "\r[%s] %3d%% %.*s\033[K", bar, (int)(100.0 * fraction), cols - width - 8, text);
+  fprintf(stderr, "\r[%s] %3d%% %.*s\033[K", bar, (int)(100.0 * fraction), cols - width - 9, text);
   fflush(stderr);
 }
 
