@@ -1,14 +1,18 @@
-/* topolearn/study.h — the studies of SPEC 4: trainability, disorder, size, unseen
- * windings, pruning, and the summary they feed into the report.
+/* topolearn/study.h — the studies (docs/studies.md): trainability, disorder, size,
+ * unseen windings, pruning; the registry that lists them and the summary and report
+ * sections they fill.
  *
- * A study is a grid of cells (model x seed x setting). Each finished cell is written
- * to DIR/cells/<study>/<cell>.csv at once, so an interrupted study resumed with
- * `resume` skips finished cells and ends with the same numbers as an uninterrupted one.
- * Tables go to DIR/data/NAME.csv, figures to DIR/figures/NAME.png, and the numbers the report
- * quotes to the summary (DIR/summary.json). */
+ * A study is a grid of cells (setting x model x seed). Each finished cell is written
+ * to DIR/cells/<setting>/<cell>.{cell,curve.csv,h5} at once, so an interrupted study
+ * resumed with `resume` skips finished cells and ends with the same numbers as an
+ * uninterrupted one. Tables go to DIR/data/NAME.csv, figures to DIR/figures/NAME.png, the
+ * numbers the report quotes to the summary (DIR/summary.json), and the claims the study
+ * checks to its report section. Studies are looked up by name in one registry
+ * (src/study/registry.c); a new study is one file there and one line in it. */
 #ifndef TOPOLEARN_STUDY_H
 #define TOPOLEARN_STUDY_H
 
+#include "topolearn/report.h"
 #include "topolearn/train.h"
 
 #define TL_STUDY_MAX_MODELS 24
@@ -63,7 +67,7 @@ typedef struct tl_study_config_s {
   int quiet;
 } tl_study_config_t;
 
-/* Full defaults (quick = 0) or the `--quick` ones (minutes on two cores). */
+/* Full defaults (quick = 0) or the `--quick` ones (small sizes: a smoke test). */
 tl_status tl_study_config_default(tl_study_config_t *c, const char *study, int quick,
                                   tl_error *err);
 /* After the caller's changes: parses the models (models_text, or the study's default
@@ -72,59 +76,75 @@ tl_status tl_study_config_finish(tl_study_config_t *c, const char *study, tl_err
 /* The default model list of a study, NULL for an unknown study. */
 const char *tl_study_default_models(const char *study);
 
-/* ---- summary: the numbers the report quotes ------------------------------------- */
-
-#define TL_SUMMARY_MAX 1024
-typedef struct {
-  char study[24];
-  char key[96];      /* e.g. "topo:random/fit_fraction" */
-  double value;
-  char text[96];     /* optional verdict text */
-} tl_summary_entry_t;
-
-typedef struct tl_summary_s {
-  int n;
-  tl_summary_entry_t e[TL_SUMMARY_MAX];
-} tl_summary_t;
-
-void tl_summary_add(tl_summary_t *s, const char *study, const char *key, double value,
-                    const char *text);
-/* NAN when absent. */
-double tl_summary_get(const tl_summary_t *s, const char *study, const char *key);
-tl_status tl_summary_write_json(const tl_summary_t *s, const char *path, tl_error *err);
-
 /* ---- progress and interruption ----------------------------------------------------- */
 
-/* Study progress: called between cells (study, done, total, cell name) and after every
- * training epoch (study NULL, done = total = -1); a nonzero return stops with
- * TL_ERR_INTERRUPTED (finished cells stay on disk for resume). */
-typedef int (*tl_study_progress_fn)(void *ctx, const char *study, long done, long total,
-                                    const char *cell);
+/* Work is counted in units of one microsecond of the reference two-core machine, from
+ * what a run does (trainings, evaluations, chains drawn), so that a measured rate turns
+ * it into a time estimate (tl_study_plan). */
+typedef struct {
+  double work;       /* units this process will spend on cells and tables               */
+  double figures;    /* units of drawing its figures afterwards (tl_study_figures)       */
+  long cells;        /* cells of the grid in all                                        */
+  long train;        /* of which this process trains                                    */
+  long reload;       /* of which it reloads (finished before a resume)                  */
+} tl_study_plan_t;
+
+/* What a study is doing, handed to the progress hook at every step: between cells,
+ * after every training epoch and at the phases around the grid. */
+typedef struct {
+  const char *study;
+  const char *phase;   /* "drawing chains", "training", "evaluating", "reloading",
+                          "writing tables"                                              */
+  const char *setting; /* the cell's setting ("clean chains", "trained at D = 1"; NULL
+                          outside a cell)                                               */
+  const char *model;   /* the cell's model spec (NULL outside a cell)                   */
+  int seed, seeds;     /* the cell's seed index (0-based) and the seeds per model        */
+  int epoch, epochs;   /* training: epochs finished of epochs (0 otherwise)              */
+  long cell, cells;    /* cells started (1-based) and in all                            */
+  double work_done;    /* units of this study done (tl_study_plan_t.work in all; a cell
+                          reloaded on resume counts only its reading and judging, as in
+                          the plan, so a rate stays true)                                */
+} tl_study_event_t;
+
+/* A nonzero return stops the run with TL_ERR_INTERRUPTED (finished cells stay on disk
+ * for resume). */
+typedef int (*tl_study_progress_fn)(void *ctx, const tl_study_event_t *ev);
 
 typedef struct {
   tl_study_progress_fn fn;
   void *ctx;
 } tl_study_hooks_t;
 
-/* ---- the studies --------------------------------------------------------------------- */
+/* ---- the registry ---------------------------------------------------------------------- */
 
-tl_status tl_study_trainability(const tl_study_config_t *c, const tl_study_hooks_t *h,
-                                tl_summary_t *sum, tl_error *err);
-tl_status tl_study_disorder(const tl_study_config_t *c, const tl_study_hooks_t *h,
-                            tl_summary_t *sum, tl_error *err);
-tl_status tl_study_size(const tl_study_config_t *c, const tl_study_hooks_t *h,
-                        tl_summary_t *sum, tl_error *err);
-tl_status tl_study_unseen(const tl_study_config_t *c, const tl_study_hooks_t *h,
-                          tl_summary_t *sum, tl_error *err);
-tl_status tl_study_prune(const tl_study_config_t *c, const tl_study_hooks_t *h,
-                         tl_summary_t *sum, tl_error *err);
+/* The studies in the order `reproduce` runs them (i = 0 .. tl_study_count() - 1). */
+int tl_study_count(void);
+const char *tl_study_name_at(int i);
+/* One line: what the study measures; NULL for an unknown name. */
+const char *tl_study_about(const char *name);
+/* The names joined for a message: "trainability, disorder, size, unseen or prune". */
+const char *tl_study_list(void);
+/* reproduce without --models or --seeds trains a study at most this many seeds (0: no
+ * cap). */
+int tl_study_reproduce_seeds(const char *name);
 
-/* By name ("trainability", "disorder", "size", "unseen", "prune"); TL_ERR_INPUT naming
- * the known ones for an unknown name. */
-/* 1 if this process trains the cell (study, model, seed) of a multi-process run. */
+/* 1 if this process trains the cell (setting's cells, model, seed) of a multi-process run. */
 int tl_study_owns(const tl_study_config_t *c, const char *study, const char *model, int seed);
 
+/* The work of a run of study `name` with c (c finished by tl_study_config_finish): the
+ * cells this process trains and reloads and their units. */
+tl_status tl_study_plan(const char *name, const tl_study_config_t *c, tl_study_plan_t *plan,
+                        tl_error *err);
+
+/* Runs study `name` (TL_ERR_INPUT naming the known ones for an unknown name): trains or
+ * reloads every cell, writes DIR/data tables and adds its numbers to sum. With sec, also
+ * fills its report section (claims included); not with c->train_only. */
 tl_status tl_study_run(const char *name, const tl_study_config_t *c, const tl_study_hooks_t *h,
-                       tl_summary_t *sum, tl_error *err);
+                       tl_summary_t *sum, tl_report_section_t *sec, tl_error *err);
+
+/* The study's figures from its tables in DIR/data into DIR/figures, listed in figs under
+ * its name. Missing gnuplot: TL_ERR_IO. */
+tl_status tl_study_figures(const char *name, const tl_study_config_t *c, tl_figures_t *figs,
+                           tl_error *err);
 
 #endif

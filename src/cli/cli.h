@@ -146,13 +146,33 @@ typedef struct {
 extern const tl_flag_t tl_cli_study_run_rows[];
 void tl_cli_study_defaults(void *state, int quick);
 
-/* Progress lines of study cells on stderr ("[study i/n, t s] cell"), and the poll of
- * the interruption flag; ctx is a tl_cli_study_progress_t. */
+/* Progress of study runs (src/cli/study_progress.c): what runs, how far, and the time
+ * left from the planned work and the measured rate; polls the interruption flag. */
+#define TL_CLI_MAX_STUDIES 16
 typedef struct {
-  int quiet;
-  long start;
+  const char *cmd;
+  int quiet, tty, drawn;
+  double t0, last_draw;
+  double total, base;                   /* work units in all, and of the finished studies */
+  double planned[TL_CLI_MAX_STUDIES], figures[TL_CLI_MAX_STUDIES]; /* of which figures */
+  int nplanned;
+  long last_cell;
+  const char *last_phase, *last_study;
 } tl_cli_study_progress_t;
-int tl_cli_study_progress(void *ctx, const char *study, long done, long total, const char *cell);
+void tl_cli_study_progress_init(tl_cli_study_progress_t *p, const char *cmd, int quiet);
+/* Plans the runs of studies names[0..n) (tl_study_plan): the work, the cells to train and
+ * to reload; returns the time estimated at the reference rate, in seconds. */
+double tl_cli_study_plan(tl_cli_study_progress_t *p, const char *const *names, int n,
+                         const tl_study_config_t *cfgs, long *train, long *reload);
+/* Study k of the plan is done: its work counts as done from here on. */
+void tl_cli_study_next(tl_cli_study_progress_t *p, int k);
+/* Seconds left once `done` units are done. */
+double tl_cli_study_eta(const tl_cli_study_progress_t *p, double done);
+/* The tl_study_progress_fn of the hooks; ctx is a tl_cli_study_progress_t. */
+int tl_cli_study_progress(void *ctx, const tl_study_event_t *ev);
+/* A line about a step outside the studies (phase diagram, figures), unless quiet. */
+void tl_cli_study_say(tl_cli_study_progress_t *p, const char *text);
+void tl_cli_study_progress_end(tl_cli_study_progress_t *p);
 /* DIR for a study run: refuses an existing one unless force (start over) or resume. */
 tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err);
 
@@ -200,6 +220,6 @@ const tl_ranks_t *tl_cli_mpi_ranks(void);       /* the world's collectives; NULL
  * run's. Returns 1 when this rank is done (not rank 0, or a failure already reported
  * in *code), 0 when the caller goes on as rank 0 with c adjusted for aggregation. */
 int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config_t *cfgs,
-                       const tl_study_hooks_t *hooks, int *code);
+                       tl_cli_study_progress_t *prog, int *code);
 
 #endif

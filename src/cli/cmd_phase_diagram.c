@@ -117,8 +117,13 @@ static void write_figure(const tl_phase_params_t *pp, const char *csv, const cha
   const tl_phase_params_t p = *pp;
   tl_error err = {0};
   char title[256];
-  snprintf(title, sizeof title, "Real-space winding number W, L = %d%s", p.base.L,
-           p.base.boundary == TL_PBC ? " (PBC)" : "");
+  if (p.mode == TL_PHASE_VW)
+    snprintf(title, sizeof title, "Real-space winding number W, L = %d%s", p.base.L,
+             p.base.boundary == TL_PBC ? " (PBC)" : "");
+  else /* the figure states what the grid does not: the fixed v and the realisations */
+    snprintf(title, sizeof title, "Disorder-averaged W at v = %g, L = %d%s, %d realisations per point",
+             -p.base.r_min >= 0 && -p.base.r_min <= p.base.r_max - p.base.r_min ? p.base.t[-p.base.r_min] : NAN,
+             p.base.L, p.base.boundary == TL_PBC ? " (PBC)" : "", tl_phase_samples_run(&p));
   tl_status st = p.mode == TL_PHASE_VW
            ? tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W",
                              title, zlo, zhi, force, &err)

@@ -1,29 +1,13 @@
-/* topolearn reproduce — every study with embedded defaults, then report.md. */
+/* topolearn reproduce — every study of the registry with embedded defaults, a phase
+ * diagram, then report.md. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "topolearn/report.h"
-
-static const char *const studies[] = {"trainability", "disorder", "size", "unseen", "prune"};
-#define NSTUDIES 5
-
-/* Rough cost of one sample-epoch (training + the per-epoch test pass), in microseconds
- * at L = 32, measured on the reference two-core machine (a full run took about 2 min);
- * only for the time printed at the start. */
-static double cost_us(const tl_study_model_t *m, int L) {
-  return tl_model_kind_cost_us(m->hp.kind, L);
-}
-
-static double expected_seconds(const tl_study_config_t *c, int trainings_per_cell) {
-  double t = 0;
-  for (int i = 0; i < c->nmodels; i++)
-    t += trainings_per_cell * c->seeds * c->epochs * (c->n_train + c->n_test) * cost_us(&c->models[i], c->L) * 1e-6;
-  return t;
-}
 
 static const tl_flag_group_t groups[] = {
     {"study (every study)", tl_cli_study_rows, offsetof(tl_cli_study_args_t, c)},
@@ -34,16 +18,18 @@ const tl_cli_cmd_t tl_cli_cmd_reproduce = {
     .name = "reproduce",
     .summary = "every study + report.md with figures (prints its expected time)",
     .synopsis = "[--quick] [--out DIR] [options]",
-    .about = "Runs every study (trainability, disorder, size, unseen, prune) and a phase diagram, "
-             "and writes DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and DIR/summary.json "
-             "(DIR defaults to results/reproduce, or results/reproduce-quick). The options apply "
-             "to every study; without --models or --seeds the secondary studies (disorder, size, "
-             "unseen, prune) train at most 2 seeds.",
+    .about = "Runs every study of `topolearn study --help` and a phase diagram, and writes "
+             "DIR/report.md, DIR/figures/*.png, DIR/data/*.csv and DIR/summary.json (DIR "
+             "defaults to results/reproduce, or results/reproduce-quick). The options apply to "
+             "every study; without --models or --seeds the studies other than trainability "
+             "train at most 2 seeds. It prints the time it expects from the work to do, and its "
+             "progress line updates the estimate from the rate it measures. --quick is a smoke "
+             "test: small chains, few seeds and epochs; its verdicts are indicative only.",
     .groups = groups,
     .state_size = sizeof(tl_cli_study_args_t),
     .defaults = tl_cli_study_defaults,
     .variant = "quick",
-    .notes = "The first SIGINT or SIGTERM stops after the cell under way and keeps the finished "
+    .notes = "The first SIGINT or SIGTERM stops after the epoch under way and keeps the finished "
              "cells (exit 130); the same command with --resume continues them.",
     .run = tl_cmd_reproduce,
     .ranks = 1,
@@ -51,33 +37,43 @@ const tl_cli_cmd_t tl_cli_cmd_reproduce = {
 
 static int fail(tl_error *err) { return tl_cli_fail("reproduce", err); }
 
+/* What a run holds: the studies' names and configurations, summary, sections, figures. */
+typedef struct {
+  int n;
+  const char *names[TL_CLI_MAX_STUDIES];
+  tl_study_config_t cfg[TL_CLI_MAX_STUDIES];
+  tl_summary_t sum;
+  tl_report_section_t secs[TL_CLI_MAX_STUDIES + 1]; /* the phase diagram first */
+  tl_figures_t figs;
+} run_t;
+
 /* Every study's configuration: its defaults with the same flags on top. */
-static int configure(int argc, char **argv, const tl_cli_study_args_t *a, const char *dir,
-                     tl_study_config_t cfg[NSTUDIES], double *expect) {
+static int configure(int argc, char **argv, const tl_cli_study_args_t *a, const char *dir, run_t *r) {
   tl_error err = {0};
-  *expect = 0;
-  for (int k = 0; k < NSTUDIES; k++) {
+  r->n = tl_study_count() < TL_CLI_MAX_STUDIES ? tl_study_count() : TL_CLI_MAX_STUDIES;
+  for (int k = 0; k < r->n; k++) {
+    r->names[k] = tl_study_name_at(k);
     tl_cli_study_args_t one;
     tl_cli_parsed_t ps;
     memset(&one, 0, sizeof one);
-    tl_study_config_default(&one.c, studies[k], a->quick, &err);
+    tl_study_config_default(&one.c, r->names[k], a->quick, &err);
     if (tl_cli_parse_into(&tl_cli_cmd_reproduce, argc, argv, &one, &ps, &err)) return fail(&err);
-    cfg[k] = one.c;
-    if (!strcmp(studies[k], "disorder") || !strcmp(studies[k], "unseen") ||
-        !strcmp(studies[k], "size") || !strcmp(studies[k], "prune"))
-      if (!cfg[k].models_text && cfg[k].seeds > 2) cfg[k].seeds = 2; /* secondary studies: fewer seeds */
-    cfg[k].out_dir = dir;
-    cfg[k].resume = a->resume;
-    if (tl_study_config_finish(&cfg[k], studies[k], &err)) return tl_cli_fail_cmd(&tl_cli_cmd_reproduce, &err);
-    *expect += expected_seconds(&cfg[k], !strcmp(studies[k], "disorder") ? 2 : 1);
+    r->cfg[k] = one.c;
+    const int cap = tl_study_reproduce_seeds(r->names[k]);
+    if (cap && !tl_cli_seen(&tl_cli_cmd_reproduce, &ps, "seeds") && !r->cfg[k].models_text &&
+        r->cfg[k].seeds > cap)
+      r->cfg[k].seeds = cap; /* the secondary studies: fewer seeds */
+    r->cfg[k].out_dir = dir;
+    r->cfg[k].resume = a->resume;
+    if (tl_study_config_finish(&r->cfg[k], r->names[k], &err))
+      return tl_cli_fail_cmd(&tl_cli_cmd_reproduce, &err);
   }
   return -1;
 }
 
-/* The phase diagram of W (clean SSH) for the report: CSV, and the figure when gnuplot is
- * there. */
-static tl_status phase_figure(const char *dir, int L, int figures_ok, tl_figures_t *figs,
-                              tl_error *err) {
+/* The phase diagram of W (clean SSH) for the report: CSV, the figure when gnuplot is
+ * there, and its section. */
+static tl_status phase_figure(const char *dir, int L, int figures_ok, run_t *r, tl_error *err) {
   tl_status st;
   tl_phase_params_t p;
   tl_phase_params_default(&p);
@@ -86,27 +82,68 @@ static tl_status phase_figure(const char *dir, int L, int figures_ok, tl_figures
   p.x_hi = p.y_hi = 2;
   p.nx = p.ny = 41;
   tl_phase_point_t *pts = calloc((size_t)p.nx * p.ny, sizeof *pts);
-  char csv[4200], png[4200];
+  char csv[4200], png[4200], title[128], cap[512];
   snprintf(csv, sizeof csv, "%s/data/phase_diagram.csv", dir);
   snprintf(png, sizeof png, "%s/figures/phase_diagram.png", dir);
   st = pts ? tl_phase_diagram(&p, pts, NULL, NULL, err) : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if (!st) st = tl_outfile_make_parents(csv, err);
   if (!st) st = tl_phase_write_csv(csv, &p, pts, 1, err);
   free(pts);
+  tl_report_section_t *sec = &r->secs[0];
+  sec->name = "phase_diagram";
+  sec->title = "Phase diagram";
+  snprintf(sec->intro, sizeof sec->intro, "W of clean open SSH chains of L = %d cells on a %d x %d "
+           "grid of (v, w) in [0, 2]^2, one chain per point (`data/phase_diagram.csv`).", L, p.nx, p.ny);
   if (!st && figures_ok) {
-    char title[128];
     snprintf(title, sizeof title, "Real-space winding number W of clean SSH chains, L = %d", L);
+    snprintf(cap, sizeof cap, "Phase diagram: W of clean open SSH chains of L = %d cells over "
+             "(v, w); W = 1 where |w| > |v|, with a finite-size crossover of width ~1/L' at the "
+             "transition v = w.", L);
     if (!tl_outfile_make_parents(png, err) &&
-        !tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W", title, 0, 1, 1, err)) {
-      snprintf(figs->file[figs->n], sizeof figs->file[0], "figures/phase_diagram.png");
-      snprintf(figs->caption[figs->n], sizeof figs->caption[0], "Phase diagram: W of clean open "
-               "SSH chains of L = %d cells over (v, w); W = 1 where |w| > |v|, with a finite-size "
-               "crossover of width ~1/L' at the transition v = w.", L);
-      figs->n++;
-    }
+        !tl_plot_heatmap(csv, png, 1, 2, 5, "v (intra-cell t_0)", "w (inter-cell t_1)", "W", title, 0, 1, 1, err))
+      tl_figures_add(&r->figs, sec->name, "figures/phase_diagram.png", cap);
   }
-
   return st;
+}
+
+/* Every study in registry order: cells, tables, summary.json after each, figures. */
+static tl_status studies(run_t *r, const char *dir, int figures_ok, tl_cli_study_progress_t *prog,
+                         tl_error *err) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/summary.json", dir);
+  tl_study_hooks_t hooks = {tl_cli_study_progress, prog};
+  tl_status st = TL_OK;
+  for (int k = 0; k < r->n && !st; k++) {
+    st = tl_study_run(r->names[k], &r->cfg[k], &hooks, &r->sum, &r->secs[k + 1], err);
+    if (!st) st = tl_summary_write_json(&r->sum, path, err); /* after every study */
+    if (!st && figures_ok) {
+      char line[128];
+      snprintf(line, sizeof line, "%s: drawing its figures", r->names[k]);
+      if (prog->figures[k] > 0) tl_cli_study_say(prog, line);
+      tl_error ferr = {0};
+      if (tl_study_figures(r->names[k], &r->cfg[k], &r->figs, &ferr))
+        tl_cli_say(stderr, "topolearn reproduce: warning: %s", ferr.msg);
+    }
+    tl_cli_study_next(prog, k);
+  }
+  tl_cli_study_progress_end(prog);
+  return st;
+}
+
+static int finish(int argc, char **argv, run_t *r, const char *dir, int quick, double expect,
+                  tl_cli_study_progress_t *prog) {
+  tl_error err = {0};
+  char command[1024], t1[32], t2[32];
+  tl_cli_join_command(argc, argv, command, sizeof command);
+  const double seconds = tl_progress_now() - prog->t0;
+  const tl_study_config_t *c = &r->cfg[0];
+  tl_report_meta_t meta = {command, seconds, expect, quick, c->L, c->n_train, c->n_test,
+                           c->epochs, c->batch, c->lr, dir};
+  if (tl_report_write(dir, &meta, r->secs, r->n + 1, &r->figs, &err)) return fail(&err);
+  tl_cli_say(stdout, "reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, "
+             "numbers in %s/summary.json); took %s, estimated %s at the start", dir, dir, dir, dir,
+             tl_progress_duration(t1, sizeof t1, seconds), tl_progress_duration(t2, sizeof t2, expect));
+  return 0;
 }
 
 int tl_cmd_reproduce(int argc, char **argv) {
@@ -115,68 +152,52 @@ int tl_cmd_reproduce(int argc, char **argv) {
   tl_cli_parsed_t ps;
   int code = tl_cli_parse(&tl_cli_cmd_reproduce, argc, argv, &a, &ps);
   if (code >= 0) return code;
-  const int quick = a.quick, force = a.force, resume = a.resume;
-  tl_cli_study_progress_t prog = {a.quiet, (long)time(NULL)};
-  const char *dir = a.out ? a.out : quick ? "results/reproduce-quick" : "results/reproduce";
-  static tl_study_config_t cfg[NSTUDIES];
-  double expect;
-  if ((code = configure(argc, argv, &a, dir, cfg, &expect)) >= 0) return code;
-  int rank, size;
-  tl_cli_mpi_world(&rank, &size);
-  tl_status prep = rank == 0 ? tl_cli_prepare_dir(dir, force, resume, &err) : TL_OK;
-  if (!tl_cli_mpi_all_ok(prep == TL_OK)) return prep ? fail(&err) : 2;
-  /* evaluations too run with the thread count of the trainings: results then do not
-   * depend on how many processes share the machine */
-  if (cfg[0].threads > 0) omp_set_num_threads(cfg[0].threads);
-  tl_cli_catch_interrupts();
-  {
-    tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
-    if (tl_cli_study_ranks(studies, NSTUDIES, cfg, &hooks, &code)) return code;
-  }
-  printf("reproduce: %s run, expected time about %.0f min on two cores; progress on stderr\n",
-         quick ? "quick" : "full", ceil(expect / 60));
-  fflush(stdout);
-
-  tl_summary_t *sum = calloc(1, sizeof *sum);
-  tl_figures_t *figs = calloc(1, sizeof *figs), *one = calloc(1, sizeof *one);
-  if (!sum || !figs || !one) {
-    free(sum), free(figs), free(one);
+  const char *dir = a.out ? a.out : a.quick ? "results/reproduce-quick" : "results/reproduce";
+  run_t *r = calloc(1, sizeof *r);
+  if (!r) {
     tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
     return fail(&err);
   }
-  int figures_ok = tl_gnuplot_path() != NULL;
+  if ((code = configure(argc, argv, &a, dir, r)) >= 0) goto done;
+  int rank, size;
+  tl_cli_mpi_world(&rank, &size);
+  tl_status prep = rank == 0 ? tl_cli_prepare_dir(dir, a.force, a.resume, &err) : TL_OK;
+  code = 2;
+  if (!tl_cli_mpi_all_ok(prep == TL_OK)) goto done_fail;
+  /* evaluations too run with the thread count of the trainings: results then do not
+   * depend on how many processes share the machine */
+  if (r->cfg[0].threads > 0) omp_set_num_threads(r->cfg[0].threads);
+  tl_cli_catch_interrupts();
+  tl_cli_study_progress_t prog;
+  tl_cli_study_progress_init(&prog, "reproduce", a.quiet || rank != 0);
+  if (tl_cli_study_ranks(r->names, r->n, r->cfg, &prog, &code)) goto done;
+  long train, reload;
+  char t[32];
+  const double expect = tl_cli_study_plan(&prog, r->names, r->n, r->cfg, &train, &reload);
+  if (!prog.quiet)
+    fprintf(stderr, "reproduce: %s run of %d studies, %ld cells to train and %ld to reload; "
+            "expected time %s (the work to do at the reference machine's rate; the progress line "
+            "updates it from the measured rate)\n", a.quick ? "quick (smoke test)" : "full", r->n,
+            train, reload, tl_progress_duration(t, sizeof t, expect));
+  const int figures_ok = tl_gnuplot_path() != NULL;
   if (!figures_ok) tl_cli_say(stderr, "topolearn reproduce: warning: gnuplot not found; figures are skipped");
-  tl_status st = phase_figure(dir, cfg[0].L, figures_ok, figs, &err);
-  char path[4200];
-  snprintf(path, sizeof path, "%s/summary.json", dir);
-  for (int k = 0; k < NSTUDIES && !st; k++) {
-    tl_study_hooks_t hooks = {tl_cli_study_progress, &prog};
-    if (!prog.quiet) tl_cli_say(stderr, "reproduce: study %s (%d of %d)", studies[k], k + 1, NSTUDIES);
-    st = tl_study_run(studies[k], &cfg[k], &hooks, sum, &err);
-    if (!st) st = tl_summary_write_json(sum, path, &err); /* after every study */
-    if (!st && figures_ok) {
-      const char *names[TL_STUDY_MAX_MODELS];
-      for (int i = 0; i < cfg[k].nmodels; i++) names[i] = cfg[k].models[i].name;
-      memset(one, 0, sizeof *one);
-      if (tl_report_study_figures(studies[k], dir, names, cfg[k].nmodels, one, &err))
-        tl_cli_say(stderr, "topolearn reproduce: warning: %s", err.msg);
-      for (int i = 0; i < one->n && figs->n < TL_FIGURES_MAX; i++, figs->n++) {
-        memcpy(figs->file[figs->n], one->file[i], sizeof figs->file[0]);
-        memcpy(figs->caption[figs->n], one->caption[i], sizeof figs->caption[0]);
-      }
-    }
-  }
+  tl_cli_study_say(&prog, "phase diagram");
+  tl_status st = phase_figure(dir, r->cfg[0].L, figures_ok, r, &err);
+  if (!st) st = studies(r, dir, figures_ok, &prog, &err);
   if (st == TL_ERR_INTERRUPTED) {
     tl_cli_say(stderr, "topolearn reproduce: interrupted; finished cells are kept in %s/cells (rerun with --resume)", dir);
-    free(sum), free(figs), free(one);
-    return tl_status_exit_code(st);
+    code = tl_status_exit_code(st);
+    goto done;
   }
-  char command[1024];
-  tl_cli_join_command(argc, argv, command, sizeof command);
-  if (!st) st = tl_report_write(dir, sum, figs, &cfg[0], &cfg[1], command, (double)((long)time(NULL) - prog.start), &err);
-  free(sum), free(figs), free(one);
-  if (st) return fail(&err);
-  tl_cli_say(stdout, "reproduce: report in %s/report.md (figures in %s/figures, tables in %s/data, numbers in %s)",
-             dir, dir, dir, path);
-  return 0;
+  if (st) {
+    code = fail(&err);
+    goto done;
+  }
+  code = finish(argc, argv, r, dir, a.quick, expect, &prog);
+  goto done;
+done_fail:
+  if (prep) code = fail(&err);
+done:
+  free(r);
+  return code;
 }

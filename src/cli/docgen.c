@@ -32,6 +32,7 @@ static void man_command(FILE *out, const tl_cli_cmd_t *cmd) {
   troff(out, cmd->synopsis);
   fputs("\n.PP\n", out);
   if (cmd->about) troff(out, cmd->about), fputs("\n", out);
+  if (cmd->positional_about) fputs(".PP\n", out), troff(out, cmd->positional_about()), fputs("\n", out);
   for (int g = 0; cmd->groups[g].rows; g++) {
     const tl_flag_group_t *gr = &cmd->groups[g];
     for (int r = 0; gr->rows[r].name; r++) {
@@ -87,7 +88,7 @@ static void positional_words(const tl_cli_cmd_t *cmd, char *buf, size_t cap) {
   buf[0] = '\0';
   if (!cmd->positional || strcmp(cmd->positional, "NAME")) return;
   size_t k = 0;
-  for (const char *p = cmd->positional_help; *p && k + 1 < cap;) { /* "a, b, c or d" */
+  for (const char *p = tl_cli_positional_help(cmd); *p && k + 1 < cap;) { /* "a, b, c or d" */
     size_t w = strcspn(p, ", ");
     if (w && strncmp(p, "or", w)) k += (size_t)snprintf(buf + k, cap - k, "%s%.*s", k ? " " : "", (int)w, p);
     p += w;

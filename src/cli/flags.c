@@ -103,6 +103,10 @@ static int threads_of(const tl_cli_cmd_t *cmd, const tl_cli_parsed_t *p, void *s
   return 0;
 }
 
+const char *tl_cli_positional_help(const tl_cli_cmd_t *cmd) {
+  return cmd->positional_values ? cmd->positional_values() : cmd->positional_help;
+}
+
 int tl_cli_parse(const tl_cli_cmd_t *cmd, int argc, char **argv, void *state,
                  tl_cli_parsed_t *parsed) {
   tl_error err = {0};
@@ -115,7 +119,7 @@ int tl_cli_parse(const tl_cli_cmd_t *cmd, int argc, char **argv, void *state,
   }
   if (!st && cmd->positional && parsed->npos == 0)
     st = tl_error_set(&err, TL_ERR_INPUT, "%s is required (%s; see topolearn %s --help)",
-                      cmd->positional, cmd->positional_help, cmd->name);
+                      cmd->positional, tl_cli_positional_help(cmd), cmd->name);
   if (!st) st = tl_cli_threads_check(threads_of(cmd, parsed, state), &err);
   return st ? tl_cli_fail(cmd->name, &err) : -1;
 }

@@ -114,6 +114,11 @@ struct tl_cli_cmd {
   const char *about;      /* paragraphs between the usage line and the flags */
   const char *positional; /* "NAME", "FILE": one required positional argument; NULL: none */
   const char *positional_help; /* what it is, for the message when it is missing */
+  /* NAME's values from a library registry (study: the studies), when they are not fixed
+   * text: "a, b or c" (replaces positional_help), and a paragraph for --help and the man
+   * page saying what each one is. */
+  const char *(*positional_values)(void);
+  const char *(*positional_about)(void);
   const tl_flag_group_t *groups; /* ends with {NULL, NULL, 0} */
   size_t state_size;
   /* fills a state with the defaults; variant 1: the defaults under --VARIANT */
@@ -140,6 +145,9 @@ int tl_cli_parse(const tl_cli_cmd_t *cmd, int argc, char **argv, void *state,
  * with err naming the flag and the value. */
 tl_status tl_cli_parse_into(const tl_cli_cmd_t *cmd, int argc, char **argv, void *state,
                             tl_cli_parsed_t *parsed, tl_error *err);
+
+/* What the positional argument is: positional_values() or positional_help. */
+const char *tl_cli_positional_help(const tl_cli_cmd_t *cmd);
 
 /* argv index where the flag was last given (0: not given). */
 int tl_cli_seen(const tl_cli_cmd_t *cmd, const tl_cli_parsed_t *p, const char *name);

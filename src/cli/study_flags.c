@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli/cli.h"
 
@@ -53,14 +52,6 @@ void tl_cli_study_defaults(void *state, int quick) {
   a->quick = quick;
 }
 
-int tl_cli_study_progress(void *ctx, const char *study, long done, long total, const char *cell) {
-  tl_cli_study_progress_t *p = ctx;
-  if (tl_cli_interrupted()) return 1;
-  if (!study || p->quiet) return 0;
-  fprintf(stderr, "[%s %ld/%ld, %lds] %s\n", study, done + 1, total, (long)time(NULL) - p->start, cell);
-  return 0;
-}
-
 /* Prepares DIR: refuses an existing one unless --force (start over) or --resume. */
 tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *err) {
   struct stat sb;
@@ -78,7 +69,7 @@ tl_status tl_cli_prepare_dir(const char *dir, int force, int resume, tl_error *e
 }
 
 int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config_t *cfgs,
-                       const tl_study_hooks_t *hooks, int *code) {
+                       tl_cli_study_progress_t *prog, int *code) {
   int rank, size;
   tl_cli_mpi_world(&rank, &size);
   *code = 0;
@@ -87,14 +78,24 @@ int tl_cli_study_ranks(const char *const *studies, int nstudies, tl_study_config
   tl_status st = TL_OK;
   tl_summary_t *scratch = calloc(1, sizeof *scratch);
   if (!scratch) st = tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
+  tl_study_config_t *own = calloc((size_t)nstudies, sizeof *own);
+  if (!own) st = tl_error_set(&err, TL_ERR_NOMEM, "out of memory");
   for (int k = 0; k < nstudies && !st; k++) {
-    tl_study_config_t c = cfgs[k];
-    c.rank = rank;
-    c.nranks = size;
-    c.train_only = 1;
-    st = tl_study_run(studies[k], &c, hooks, scratch, &err);
+    own[k] = cfgs[k];
+    own[k].rank = rank;
+    own[k].nranks = size;
+    own[k].train_only = 1;
   }
+  long train, reload;
+  if (!st) tl_cli_study_plan(prog, studies, nstudies, own, &train, &reload);
+  tl_study_hooks_t hooks = {tl_cli_study_progress, prog};
+  for (int k = 0; k < nstudies && !st; k++) {
+    st = tl_study_run(studies[k], &own[k], &hooks, scratch, NULL, &err);
+    tl_cli_study_next(prog, k);
+  }
+  tl_cli_study_progress_end(prog);
   free(scratch);
+  free(own);
   const int ok = tl_cli_mpi_all_ok(st == TL_OK);
   if (!ok) {
     if (st) *code = tl_cli_fail(studies[0], &err);

@@ -124,6 +124,10 @@ void tl_cli_usage(const tl_cli_cmd_t *cmd, FILE *out) {
     fputc('\n', out);
     wrap(out, cmd->about, 0, 0);
   }
+  if (cmd->positional_about) {
+    fputc('\n', out);
+    wrap(out, cmd->positional_about(), 0, 0);
+  }
   for (int g = 0; s0 && cmd->groups[g].rows; g++) {
     const tl_flag_group_t *gr = &cmd->groups[g];
     if (gr->title) fprintf(out, "\n%s:\n", gr->title);

@@ -101,8 +101,9 @@ void tl_model_kind_inputs(const tl_model_kind_t *k, char *buf, size_t cap, const
 }
 
 double tl_model_kind_cost_us(const tl_model_kind_t *k, int L) {
-  const double s = (L / 32.0) * (L / 32.0);
-  return k->cost_us * s * (k->cost_power == 3 ? L / 32.0 : 1.0);
+  /* below L = 32 a fixed part per sample (batching, featurising) stays */
+  const double r = L / 32.0;
+  return k->cost_us * (k->cost_power == 3 ? 0.25 + 0.75 * r * r * r : 0.5 + 0.5 * r * r);
 }
 
 tl_status tl_model_kind_from_name(const char *s, const tl_model_kind_t **k, tl_error *err) {

@@ -90,17 +90,22 @@ tl_status tl_plot_heatmap(const char *csv_path, const char *png_path, int xcol, 
                           const char *title, double zlo, double zhi, int force, tl_error *err) {
   char range[96] = "";
   if (isfinite(zlo) && isfinite(zhi) && zlo < zhi) snprintf(range, sizeof range, "set cbrange [%g:%g]\n", zlo, zhi);
+  /* signed values: blue - white - red around 0; non-negative ones: white to dark blue */
+  const int diverging = isfinite(zlo) && isfinite(zhi) && zlo < 0 && zhi > 0;
+  const char *palette = diverging ? "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n"
+                                  : "set palette defined (0 '#ffffff', 0.25 '#c6dbef', 0.5 '#6baed6', "
+                                    "0.75 '#2171b5', 1 '#08306b')\n";
   char script[4096];
   snprintf(script, sizeof script,
-           "set terminal pngcairo size 900,720 enhanced font 'Sans,12'\n"
+           "set terminal pngcairo size 960,720 enhanced font 'Sans,12'\n"
            "set output '@OUT@'\n"
            "set datafile separator ','\n"
            "set title \"%s\"\n"
-           "set xlabel \"%s\"\nset ylabel \"%s\"\nset cblabel \"%s\"\n"
-           "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n"
+           "set xlabel \"%s\"\nset ylabel \"%s\"\n"
+           "set cblabel \"%s\" offset 1,0\nset rmargin at screen 0.80\n%s"
            "set autoscale xfix\nset autoscale yfix\n%s"
            "set key off\nset tics out\n"
            "plot '%s' every ::1 using %d:%d:%d with image\n",
-           title, xlabel, ylabel, zlabel, range, csv_path, xcol, ycol, zcol);
+           title, xlabel, ylabel, zlabel, palette, range, csv_path, xcol, ycol, zcol);
   return tl_gnuplot_render(script, png_path, force, err);
 }

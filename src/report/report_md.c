@@ -1,241 +1,221 @@
-/* report.md: the paper's claims (SPEC 4, C1-C5) beside the measured numbers with a plain
- * verdict, then each study's tables and figures with captions. Every number quoted is
- * in summary.json under the same study/key. */
+/* report.md: the setup, a glossary of every term and column, the paper's claims C1-C5
+ * with their verdicts, then each section with its tables and figures, and the next
+ * steps. The sections (and their claims) come from the studies that own them
+ * (tl_report_section_t); this file knows no study by name. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "report/report_internal.h"
 #include "topolearn/outfile.h"
-#include "topolearn/report.h"
-#include "topolearn/study.h"
 
-static double get(const tl_summary_t *s, const char *study, const char *key) {
-  return tl_summary_get(s, study, key);
+/* The words every section uses. */
+static const tl_report_term_t common_terms[] = {
+    {"chain", "a one-dimensional chain of L unit cells, each with two sites A and B; a "
+              "hopping t_r(n) joins site B of cell n to site A of cell n + r. Plain SSH has "
+              "r = 0 (intra-cell hopping v) and r = 1 (inter-cell hopping w); open ends"},
+    {"v, w", "the mean intra- and inter-cell hoppings, drawn for every chain uniformly in "
+             "[0, 2]; a clean chain has winding 1 when |w| > |v|, else 0"},
+    {"D (bond disorder)", "every hopping is t_r(n) = t_r + D u with u drawn uniformly in "
+                          "[-1/2, 1/2], independently for every bond; it keeps the chiral "
+                          "symmetry that protects the winding number"},
+    {"D_0 (on-site disorder)", "random energies on every site, uniform in [-D_0/2, D_0/2]; "
+                               "it breaks chiral symmetry, so the winding number is no longer "
+                               "protected"},
+    {"RSWN, W", "the real-space winding number of a chain, its topological invariant: W = "
+                "(1/L') sum over the bulk cells n of the local marker -sum_m Q_AB[n,m]^2 "
+                "(x_m - x_n), with x_m = m the position of cell m and Q = sign(H), H being the "
+                "chain's Hamiltonian (the 2L x 2L matrix of its hoppings). W is an integer up "
+                "to finite-size corrections, and on clean chains it equals the winding number "
+                "of the infinite periodic chain (the k-space winding; docs/physics.md)"},
+    {"Q_AB", "the block of Q = sign(H) that joins the A sites to the B sites, an L x L "
+             "matrix computed from the chain's eigenvectors"},
+    {"L', bulk, edge cells", "L' is the number of bulk cells W averages over: the central "
+                             "half of the L cells; the edge cells are the first and last few "
+                             "cells of the chain"},
+    {"label, ambiguous", "a chain's label is round(W); a chain with |W - round(W)| > 0.1 "
+                         "(near a transition, at finite L) is ambiguous and left out of "
+                         "training and of every accuracy"},
+    {"accuracy", "share of the non-ambiguous test chains whose predicted label equals the "
+                 "RSWN label"},
+    {"training, epoch, loss", "a model is trained by gradient descent (Adam) on a set of "
+                              "labelled training chains, lowering its loss (the cross-entropy "
+                              "of its predicted class probabilities); one epoch is one pass "
+                              "over that set; it is then tested on other chains"},
+    {"fits, learned the invariant", "a seed fits when its accuracy on test chains like the "
+                                    "training chains is >= 0.99; it learned the invariant "
+                                    "when it also passes tests a proxy cannot pass (see the "
+                                    "trainability section)"},
+    {"proxy", "a feature of the training chains that agrees with the winding number there but "
+              "is not it: the sign convention of the eigenvectors, the size of the hoppings, "
+              "or edge states, each failing somewhere the invariant does not"},
+    {"median, interquartile range (IQR)", "the middle value over the seeds, and the range of "
+                                          "the middle half of them (shaded bands in figures)"},
+    {"SVD, singular components", "the singular value decomposition of a weight matrix: a sum "
+                                 "of rank-one components, each a singular value times an "
+                                 "output and an input direction (its right-singular vector); "
+                                 "keeping the top k components prunes the layer"},
+    {"topo", "the hybrid tensor network that contains the RSWN formula: W = sum K[n,m] "
+             "Q_AB[n,m]^2 with Q_AB = sum_j lambda_j a_j b_j^T, a_j and b_j being the A and B "
+             "parts of eigenvector j; trainable lambda (one per state), K (L x L) and a "
+             "nearest-integer head. Its exact values (lambda = 2, K from the marker) give W "
+             "exactly"},
+    {"sym", "a local network on Q_AB: one small shared network per cell reads the entries "
+            "q[n, n+d] of its row, averaged over the bulk cells, with the nearest-integer head; "
+            "it does not depend on the eigenvectors' sign convention, and has no parameter "
+            "tied to L"},
+    {"mlp", "a fully connected network (two hidden layers of 64) on one input"},
+    {"cnn", "a 1D convolutional network along the cells (two layers of 16 channels, "
+            "kernel 5, pooling 2) with a dense head"},
+    {"nearest-integer head", "logits -beta (W - c)^2 over the integers c: topo and sym "
+                             "predict a real W and label round(W), so they can name an "
+                             "integer they were never trained on"},
+    {"input eigvec, hopping, qab", "what an mlp or cnn reads: the positive-energy "
+                                   "eigenvectors (sign fixed by a convention), the hoppings, "
+                                   "or the matrix Q_AB"},
+    {"model spec", "kind[:input][:init][:gauge]: init random, exact (the tensors of the RSWN "
+                   "formula, so accuracy 1 before any training) or exact+noise:SIGMA (those "
+                   "plus Gaussian noise of SIGMA times their rms); gauge: trained with the "
+                   "sign of every eigenvector flipped at random, so it cannot learn the sign "
+                   "convention (e.g. mlp:eigvec:gauge)"},
+    {"seed", "one independent training of a model (its initial weights and minibatch "
+             "order); every per-model number is over the seeds, and every verdict gives how "
+             "many and their spread"},
+    {"log-hopping rule", "predicts winding 1 when sum_n log|w_n| > sum_n log|v_n| (in "
+                         "general: the range with the largest mean log|t_r|); the exact "
+                         "phase boundary of infinite disordered SSH chains"},
+    {"edge-state indicator", "predicts the winding as the number of near-zero-energy modes "
+                             "localised on the end cells, what one would read off the "
+                             "spectrum"},
+    {"verdict", "reproduced, partly or not reproduced, by the rule printed beside each "
+                "claim; not measured when a number it needs was not computed (the report "
+                "names it)"},
+    {"— (a dash in a table)", "the quantity does not apply to that model (each column's "
+                              "entry below says to which models it applies), or no seed "
+                              "reached it"},
+    {NULL, NULL}};
+
+static void terms(FILE *fp, const tl_report_term_t *t) {
+  for (; t && t->term; t++) fprintf(fp, "- **%s**: %s.\n", t->term, t->meaning);
 }
 
-static void num(FILE *fp, double x) {
-  if (isnan(x)) fputs("n/a", fp);
-  else fprintf(fp, "%.3g", x);
-}
-
-/* Copies DIR/data/NAME (a CSV) as a Markdown table (at most max_rows rows). */
-static void csv_table(FILE *fp, const char *dir, const char *name, int max_rows) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/data/%s", dir, name);
-  FILE *in = fopen(path, "r");
-  if (!in) {
-    fprintf(fp, "_(table %s missing)_\n\n", path);
-    return;
+static void glossary(FILE *fp, const tl_report_section_t *secs, int n) {
+  fputs("## Glossary\n\n", fp);
+  terms(fp, common_terms);
+  for (int i = 0; i < n; i++) {
+    if (!secs[i].terms) continue;
+    fprintf(fp, "\nColumns of *%s*:\n\n", secs[i].title);
+    terms(fp, secs[i].terms);
   }
-  char line[4096];
-  int row = 0;
-  while (fgets(line, sizeof line, in) && row <= max_rows) {
-    line[strcspn(line, "\r\n")] = '\0';
-    int cols = 1;
-    fputs("| ", fp);
-    for (char *p = line; *p; p++) {
-      if (*p == ',') {
-        fputs(" | ", fp);
-        cols++;
-      } else {
-        fputc(*p, fp);
-      }
-    }
-    fputs(" |\n", fp);
-    if (row == 0) {
-      fputs("|", fp);
-      for (int c = 0; c < cols; c++) fputs("---|", fp);
-      fputs("\n", fp);
-    }
-    row++;
-  }
-  fclose(in);
   fputs("\n", fp);
 }
 
-static void figures(FILE *fp, const tl_figures_t *figs, const char *prefix) {
-  for (int i = 0; i < figs->n; i++) {
-    if (prefix && !strstr(figs->file[i], prefix)) continue;
+static tl_verdict verdict_of(const tl_report_claim_t *cl) {
+  return cl->missing[0] ? TL_VERDICT_NOT_MEASURED : cl->verdict;
+}
+
+static int by_id(const void *a, const void *b) {
+  const tl_report_claim_t *x = *(const tl_report_claim_t *const *)a, *y = *(const tl_report_claim_t *const *)b;
+  return strcmp(x->id, y->id);
+}
+
+static void claims(FILE *fp, const tl_report_meta_t *m, const tl_report_section_t *secs, int n) {
+  const tl_report_claim_t *all[64];
+  const char *where[64];
+  int nc = 0;
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < secs[i].nclaims && nc < 64; k++) {
+      where[nc] = secs[i].title;
+      all[nc++] = &secs[i].claim[k];
+    }
+  for (int i = 0; i < nc; i++) /* in the paper's order, C1 first; each knows its section */
+    for (int k = i + 1; k < nc; k++)
+      if (by_id(&all[k], &all[i]) < 0) {
+        const tl_report_claim_t *t = all[i];
+        const char *w = where[i];
+        all[i] = all[k], where[i] = where[k];
+        all[k] = t, where[k] = w;
+      }
+  fputs("## The paper's claims against our numbers\n\n", fp);
+  if (m->quick)
+    fputs("A `--quick` run: the verdicts below are indicative only (small chains, few seeds "
+          "and epochs).\n\n", fp);
+  fputs("| | claim | verdict |\n|---|---|---|\n", fp);
+  for (int i = 0; i < nc; i++)
+    fprintf(fp, "| %s | %s | **%s** |\n", all[i]->id, all[i]->claim, tl_verdict_name(verdict_of(all[i])));
+  fputs("\n", fp);
+  for (int i = 0; i < nc; i++) {
+    const tl_report_claim_t *cl = all[i];
+    fprintf(fp, "**%s: %s.** %s\n\n", cl->id, tl_verdict_name(verdict_of(cl)), cl->claim);
+    if (cl->missing[0]) fprintf(fp, "- Not measured: no study wrote %s.\n", cl->missing);
+    fprintf(fp, "- Measured (section *%s*): %s\n", where[i], cl->measured);
+    fprintf(fp, "- Rule: %s\n", cl->rule);
+    if (cl->note[0]) fprintf(fp, "- %s\n", cl->note);
+    fputs("\n", fp);
+  }
+}
+
+static void section(FILE *fp, const char *dir, const tl_report_section_t *s, const tl_figures_t *figs) {
+  fprintf(fp, "## %s\n\n", s->title);
+  if (s->intro[0]) fprintf(fp, "%s\n\n", s->intro);
+  for (int t = 0; t < s->ntables; t++) tl_md_table(fp, dir, &s->table[t]);
+  for (int i = 0; figs && i < figs->n; i++) {
+    if (strcmp(figs->section[i], s->name)) continue;
     fprintf(fp, "![%s](%s)\n\n*Figure: %s*\n\n", figs->file[i], figs->file[i], figs->caption[i]);
   }
 }
 
-typedef struct {
-  const char *id, *claim;
-} claim_t;
-
-/* Verdicts. Thresholds: "accuracy 1" means every non-ambiguous chain; "trains poorly"
- * means fewer than half of the random-init seeds learn the invariant; "high accuracy"
- * means at least 80% of seeds fit at >= 0.99; "a few components" means <= 8 for 99% of
- * the full accuracy; "degrades" means a drop of at least 0.05 from D = 0 to the largest
- * D of the sweep while topo-exact stays >= 0.99. */
-static void claims(FILE *fp, const tl_summary_t *s, const tl_study_config_t *dis) {
-  fputs("## The paper's claims against our numbers\n\n| claim | measured | verdict |\n|---|---|---|\n", fp);
-  /* C1 */
-  double a0 = get(s, "expressivity", "topo:exact/acc_clean"),
-         a2 = get(s, "expressivity", "topo:exact/acc_bond_disorder_2"),
-         e0 = get(s, "expressivity", "topo:exact/W_max_err_clean"),
-         e2 = get(s, "expressivity", "topo:exact/W_max_err_bond_disorder_2"),
-         w2 = get(s, "expressivity", "topo:exact/acc_winding_2");
-  fputs("| C1: the topo network can express the RSWN exactly | topo exact init: accuracy ", fp);
-  num(fp, a0);
-  fputs(" (clean), ", fp);
-  num(fp, a2);
-  fputs(" (D = 2), ", fp);
-  num(fp, w2);
-  fputs(" (winding 2); max abs(W - RSWN) ", fp);
-  num(fp, fmax(e0, e2));
-  fprintf(fp, " (float32) | %s |\n",
-          isnan(a0) ? "not measured" : a0 == 1 && a2 == 1 && fmax(e0, e2) < 1e-4 ? "**reproduced**" : "**not reproduced**");
-  /* C2 */
-  double lr = get(s, "trainability", "topo:random/learned_fraction"),
-         fr = get(s, "trainability", "topo:random/fit_fraction"),
-         n1 = get(s, "trainability", "topo:exact+noise:0.01/learned_fraction"),
-         n3 = get(s, "trainability", "topo:exact+noise:1/learned_fraction");
-  fputs("| C2: topo trains poorly from random initialisation and depends on how close to the "
-        "exact tensors it starts | random init: fits ", fp);
-  num(fp, fr);
-  fputs(", learned the invariant ", fp);
-  num(fp, lr);
-  fputs(" of seeds; exact+noise 0.01: learned ", fp);
-  num(fp, n1);
-  fputs(", noise 1: ", fp);
-  num(fp, n3);
-  const char *v2 = isnan(lr) ? "not measured"
-                   : lr < 0.5 && (isnan(n1) || isnan(n3) || n1 >= n3) ? "**reproduced**"
-                   : lr < 0.5 ? "**partly** (poor from random init, no monotone dependence on the noise)"
-                              : "**not reproduced**";
-  fprintf(fp, " | %s |\n", v2);
-  /* C3 */
-  const char *generic[] = {"mlp:eigvec", "mlp:eigvec:gauge", "mlp:hopping", "cnn:eigvec", "sym:random"};
-  fputs("| C3: generic and symmetry-informed networks reach high accuracy on clean data | fit fraction ", fp);
-  int ok3 = 1, seen3 = 0;
-  for (int i = 0; i < 5; i++) {
-    char key[96];
-    snprintf(key, sizeof key, "%s/fit_fraction", generic[i]);
-    double f = get(s, "trainability", key);
-    if (isnan(f)) continue;
-    fprintf(fp, "%s%s ", seen3 ? ", " : "", generic[i]);
-    num(fp, f);
-    ok3 &= f >= 0.8;
-    seen3 = 1;
-  }
-  fprintf(fp, " | %s |\n", !seen3 ? "not measured" : ok3 ? "**reproduced**" : "**not reproduced**");
-  /* C4 */
-  double kg = get(s, "prune", "mlp:eigvec:gauge/k_needed_mean"),
-         lg = get(s, "prune", "mlp:eigvec:gauge/v1v2_lowstate_share"),
-         kp = get(s, "prune", "mlp:eigvec/k_needed_mean"),
-         lp = get(s, "prune", "mlp:eigvec/v1v2_lowstate_share"),
-         eg = get(s, "prune", "mlp:eigvec:gauge/v1_edge_cell_share");
-  fputs("| C4: they use proxies: a few singular components carry the decision, with weight on "
-        "edge features | mlp eigvec + gauge augmentation: ", fp);
-  num(fp, kg);
-  fputs(" components for 99% of its accuracy, top-two vectors' weight on the two lowest "
-        "(edge) states ", fp);
-  num(fp, lg);
-  fputs(", top vector on edge cells ", fp);
-  num(fp, eg);
-  fputs("; without augmentation: ", fp);
-  num(fp, kp);
-  fputs(" components, lowest-state share ", fp);
-  num(fp, lp);
-  const int L = dis ? dis->L : 32, e = dis ? dis->edge_cells : 2;
-  const double uniform_low = 2.0 / L, uniform_edge = 2.0 * e / L;
-  fprintf(fp, " (uniform shares: states %.3g, cells %.3g) | ", uniform_low, uniform_edge);
-  if (isnan(kg)) fputs("not measured", fp);
-  else if (kg <= 8 && lg > 2 * uniform_low && eg > uniform_edge)
-    fputs("**reproduced**: a few components, weight on the edge states and edge cells", fp);
-  else if (kg <= 8 && lg > 2 * uniform_low)
-    fputs("**reproduced** for the states: a few components read the lowest-energy (edge) states; "
-          "within them the weight sits on bulk cells, i.e. the network tests whether the lowest "
-          "state is extended or edge-localised", fp);
-  else if (kg <= 8)
-    fputs("**partly**: few components, but not on edge states", fp);
-  else
-    fputs("**not reproduced**", fp);
-  fputs(" |\n", fp);
-  /* C5 */
-  fputs("| C5: disorder degrades the generic networks; the exact invariant is unaffected | ", fp);
-  int ok5 = 1, seen5 = 0;
-  double dmax = dis && dis->nsweep ? dis->sweep[dis->nsweep - 1] : 3;
-  const char *gen5[] = {"mlp:eigvec:gauge", "mlp:hopping", "cnn:eigvec"};
-  for (int i = 0; i < 3; i++) {
-    char k0[96], k1[96];
-    snprintf(k0, sizeof k0, "%s/acc_bond_D0", gen5[i]);
-    snprintf(k1, sizeof k1, "%s/acc_bond_D%g", gen5[i], dmax);
-    double x0 = get(s, "disorder", k0), x1 = get(s, "disorder", k1);
-    if (isnan(x0)) continue;
-    fprintf(fp, "%s%s ", seen5 ? ", " : "", gen5[i]);
-    num(fp, x0);
-    fputs(" -> ", fp);
-    num(fp, x1);
-    ok5 &= x1 <= x0 - 0.05;
-    seen5 = 1;
-  }
-  char kt[96];
-  snprintf(kt, sizeof kt, "topo:exact/acc_bond_D%g", dmax);
-  double te = get(s, "disorder", kt);
-  fprintf(fp, "; topo exact at D = %g: ", dmax);
-  num(fp, te);
-  fprintf(fp, " | %s |\n\n", !seen5 ? "not measured"
-                             : ok5 && te >= 0.99 ? "**reproduced**"
-                             : te >= 0.99 ? "**partly**: the invariant holds, not every generic model degrades"
-                                          : "**not reproduced**");
+static void setup(FILE *fp, const tl_report_meta_t *m) {
+  fputs("# topolearn report: why is topology hard to learn?\n\n", fp);
+  if (m->quick)
+    fprintf(fp, "**This is a smoke test** (`--quick`): chains of L = %d cells, %ld training "
+                "chains, few seeds and epochs. It shows that every study runs end to end; its "
+                "verdicts are indicative only. The full study is `topolearn reproduce` (see "
+                "*Next steps*).\n\n", m->L, m->n_train);
+  fputs("The question: the winding number of a chain (its topological invariant, an "
+        "integer) is easy for a network to fit on the chains it is trained on; does the "
+        "network learn the invariant itself, or a proxy that agrees with it only there? The "
+        "report sets the paper's five claims against our numbers, then gives each study's "
+        "tables and figures. Every term is defined in the glossary below.\n\n", fp);
+  fprintf(fp, "This report reproduces the study of arXiv:2509.26261 (Oriekhov et al., 2025, "
+              "\"Why is topology hard to learn?\") with topolearn %s. Command: `%s`. Wall time "
+              "%.0f s (estimated %.0f s at the start). Training chains: plain SSH (glossary), "
+              "L = %d cells, open ends; %ld training and %ld test chains; each model is "
+              "trained for %d epochs (Adam, learning rate %g, batches of %d); each study's "
+              "seed count is given in its section. Every headline number is in "
+              "`summary.json`, every table in full in `data/` (CSV), and the spreads over "
+              "seeds in the per-seed CSVs.\n\n",
+          TL_VERSION, m->command, m->seconds, m->estimate, m->L, m->n_train, m->n_test,
+          m->epochs, m->lr, m->batch);
 }
 
-tl_status tl_report_write(const char *dir, const tl_summary_t *sum, const tl_figures_t *figs,
-                          const tl_study_config_t *cfg_train, const tl_study_config_t *cfg_dis,
-                          const char *command, double seconds, tl_error *err) {
+static void next_steps(FILE *fp, const tl_report_meta_t *m) {
+  fprintf(fp, "## Next steps\n\n"
+              "- The full study (chains of 32 cells, 4096 training chains, 5 seeds x 40 epochs "
+              "for trainability): `topolearn reproduce --out results/reproduce`. It prints its "
+              "expected time and updates it as it runs; an interrupted run continues with "
+              "`--resume`.\n"
+              "- One study with more seeds: `topolearn study trainability --seeds 10 --out "
+              "results/trainability-10` (any study of `topolearn study --help`; `--models` "
+              "picks the models, `--quick` the small sizes).\n"
+              "- The numbers: every table of this report in full is a CSV in `%s/data/`, the "
+              "headline numbers are in `%s/summary.json`, and each trained model is in "
+              "`%s/cells/` (`topolearn info`, `topolearn eval`).\n",
+          m->out_dir, m->out_dir, m->out_dir);
+}
+
+tl_status tl_report_write(const char *dir, const tl_report_meta_t *meta,
+                          const tl_report_section_t *secs, int nsecs, const tl_figures_t *figs,
+                          tl_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/report.md", dir);
   tl_outfile_t o;
   tl_status st = tl_outfile_begin(&o, path, 1, 1, err);
   if (st) return st;
-  FILE *fp = o.fp;
-  fprintf(fp, "# topolearn report: why is topology hard to learn?\n\n"
-              "Reproduces the study of arXiv:2509.26261 (Oriekhov et al., 2025) with topolearn %s. "
-              "Command: `%s`. Wall time %.0f s. Chains: plain SSH, v and w uniform in [0, 2], "
-              "open boundaries, L = %d; %ld training and %ld test chains; %d seeds x %d epochs per "
-              "model (batch %d, Adam, lr %g). Labels are the exact real-space winding number "
-              "(docs/physics.md); ambiguous chains (|W - round W| > 0.1) are left out of "
-              "training and accuracy. Every number below is in `summary.json`; every table is a "
-              "CSV in `data/`.\n\n",
-          TL_VERSION, command, seconds, cfg_train->L, cfg_train->n_train, cfg_train->n_test,
-          cfg_train->seeds, cfg_train->epochs, cfg_train->batch, cfg_train->lr);
-  claims(fp, sum, cfg_dis);
-  fputs("## Phase diagram\n\n", fp);
-  figures(fp, figs, "phase_diagram");
-  fputs("## Expressivity\n\nThe exact initialisations of SPEC 1.4, untrained, against the RSWN.\n\n", fp);
-  csv_table(fp, dir, "expressivity.csv", 20);
-  fputs("## Trainability\n\n*fits*: test accuracy >= 0.99 on the training distribution. "
-        "*learned the invariant*: also >= 0.99 on chains proxies cannot fake (bond disorder "
-        "D = 2; gauge-flipped states for eigenvector inputs; winding-2 chains for topo/sym, "
-        "which can label any integer) and, for topo/sym, max |W - RSWN| < 0.1 on the test "
-        "set. Epochs to success: first epoch with test accuracy >= 0.99 (median and IQR over "
-        "the seeds that got there).\n\n", fp);
-  csv_table(fp, dir, "trainability.csv", 40);
-  figures(fp, figs, "loss_curves");
-  figures(fp, figs, "accuracy_curves");
-  figures(fp, figs, "topo_distance");
-  figures(fp, figs, "success_fractions");
-  fputs("## Disorder\n\nModels trained on clean chains (and, in `data/disorder.csv`, on chains "
-        "at D = 1) against the exact labels as disorder grows; `agree_loghop` / `agree_edge` "
-        "give how often a network's prediction equals the log-hopping rule's / the edge-state "
-        "indicator's, i.e. which proxy it follows.\n\n", fp);
-  figures(fp, figs, "accuracy_vs_bond");
-  figures(fp, figs, "accuracy_vs_onsite");
-  fputs("## Generalisation to other sizes\n\n", fp);
-  csv_table(fp, dir, "size.csv", 40);
-  fputs("## Unseen windings\n\nTrained on SSH chains (windings 0, 1), tested on chains with "
-        "ranges 0..2 and winding 2.\n\n", fp);
-  csv_table(fp, dir, "unseen.csv", 40);
-  fputs("## What the networks use\n\nSVD of the first dense layer; shares of the top right-"
-        "singular vectors' weight on the edge cells and on the two lowest-energy states, each "
-        "against its uniform share (`data/prune_vectors.csv`).\n\n", fp);
-  csv_table(fp, dir, "prune_vectors.csv", 24);
-  figures(fp, figs, "pruning_curves");
-  figures(fp, figs, "singular_spectra");
-  figures(fp, figs, "singular_vectors_cells");
-  figures(fp, figs, "heatmap_");
+  setup(o.fp, meta);
+  glossary(o.fp, secs, nsecs);
+  claims(o.fp, meta, secs, nsecs);
+  for (int i = 0; i < nsecs; i++) section(o.fp, dir, &secs[i], figs);
+  next_steps(o.fp, meta);
   return tl_outfile_commit(&o, err);
 }

@@ -1,5 +1,5 @@
-/* Shared study machinery: paths, cell files, accuracies, training one cell with its
- * learning curve, quartiles. */
+/* Shared study machinery: paths, accuracies, quartiles, the kind questions the
+ * studies ask (answered by the kinds' traits), summary keys. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,10 +18,67 @@ tl_status tl_study_path(const tl_study_config_t *c, const char *sub, const char 
   return tl_outfile_make_parents(buf, err);
 }
 
-int tl_study_tick(const tl_study_hooks_t *h, const char *study, long done, long total,
-                  const char *cell) {
-  return h && h->fn ? h->fn(h->ctx, study, done, total, cell) : 0;
+tl_status tl_study_table(const tl_study_config_t *c, const char *name, tl_outfile_t *o,
+                         tl_error *err) {
+  char path[4096];
+  tl_status st = tl_study_path(c, "data", name, path, sizeof path, err);
+  return st ? st : tl_outfile_begin(o, path, 1, 1, err);
 }
+
+void tl_study_data_path(const tl_study_config_t *c, const char *name, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/data/%s", c->out_dir, name);
+}
+
+void tl_study_figure_path(const tl_study_config_t *c, const char *name, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/figures/%s", c->out_dir, name);
+}
+
+tl_status tl_study_figure_done(tl_figures_t *figs, const char *study, const char *png,
+                               const char *caption, tl_status st) {
+  if (st) return st;
+  char file[256];
+  snprintf(file, sizeof file, "figures/%s", png);
+  tl_figures_add(figs, study, file, caption);
+  return TL_OK;
+}
+
+int tl_study_model_index(const tl_study_config_t *c, const char *name) {
+  for (int i = 0; i < c->nmodels; i++)
+    if (!strcmp(c->models[i].name, name)) return i;
+  return -1;
+}
+
+const char *tl_study_num(char *buf, size_t cap, double x) {
+  if (isfinite(x)) snprintf(buf, cap, "%.4g", x);
+  else snprintf(buf, cap, "n/a");
+  return buf;
+}
+
+void tl_study_put(FILE *fp, double x) {
+  if (isfinite(x)) fprintf(fp, ",%.6g", x);
+  else fprintf(fp, ",");
+}
+
+void tl_study_key(char *key, size_t cap, const char *model, const char *what) {
+  snprintf(key, cap, "%s/%s", model, what);
+}
+
+/* The kind questions of the studies, answered by the kinds' traits (models/registry.c). */
+int tl_study_w_head(const tl_model_hyper_t *hp) { return tl_model_kind_has(hp->kind, TL_MODEL_W_HEAD); }
+
+int tl_study_eigvec_input(const tl_model_hyper_t *hp) {
+  return hp->input == TL_INPUT_EIGVEC; /* topo's fixed input too; sym reads Q_AB */
+}
+
+int tl_study_size_independent(const tl_model_hyper_t *hp) {
+  return tl_model_kind_has(hp->kind, TL_MODEL_SIZE_INDEPENDENT);
+}
+
+int tl_study_prunable(const tl_model_hyper_t *hp) { return tl_model_kind_has(hp->kind, TL_MODEL_PRUNABLE); }
+
+/* One thread's time at L = 32 halved (two cores), measured with `train --threads 1`; each
+ * kind's table holds its constant and how it grows with L. */
+double tl_study_cost_us(const tl_model_hyper_t *hp, int L) { return tl_model_kind_cost_us(hp->kind, L); }
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -41,86 +98,6 @@ void tl_quartiles(double *x, int n, double *q25, double *median, double *q75) {
   }
 }
 
-tl_status tl_cell_write(const char *path, const char *const *keys, const double *vals, int n,
-                        tl_error *err) {
-  tl_outfile_t o;
-  tl_status st = tl_outfile_begin(&o, path, 1, 1, err);
-  if (st) return st;
-  for (int i = 0; i < n; i++) fprintf(o.fp, "%s,%.17g\n", keys[i], vals[i]);
-  return tl_outfile_commit(&o, err);
-}
-
-/* One line of a file of ours, without its newline; 0 at the end, -1 when a line is longer
- * than cap - 2 bytes (a tampered file: refused, not read in pieces). */
-static int read_line(FILE *fp, char *line, size_t cap) {
-  if (!fgets(line, (int)cap, fp)) return 0;
-  size_t n = strlen(line);
-  if (n && line[n - 1] == '\n') line[--n] = '\0';
-  else if (!feof(fp)) return -1;
-  return 1;
-}
-
-/* A number we wrote with %.17g or %.9g (nan included), the whole field. */
-static int cell_number(const char *s, size_t n, double *v) {
-  const tl_parse_result r = tl_parse_double_n(s, n, -HUGE_VAL, HUGE_VAL, v);
-  return r == TL_PARSE_OK || r == TL_PARSE_NONFINITE;
-}
-
-tl_status tl_cell_read(const char *path, const char *const *keys, double *vals, int n,
-                       tl_error *err) {
-  FILE *fp = fopen(path, "r");
-  if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-  for (int i = 0; i < n; i++) vals[i] = NAN;
-  char line[512];
-  int found = 0, got, lineno = 0;
-  tl_status st = TL_OK;
-  while (!st && (got = read_line(fp, line, sizeof line)) != 0) {
-    lineno++;
-    char *comma = got > 0 ? strchr(line, ',') : NULL;
-    if (!comma) {
-      st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: not a key,value line", path, lineno);
-      break;
-    }
-    *comma = '\0';
-    for (int i = 0; i < n; i++)
-      if (!strcmp(line, keys[i])) {
-        if (!cell_number(comma + 1, strlen(comma + 1), &vals[i]))
-          st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: %s = '%s' is not a number", path, lineno,
-                            keys[i], comma + 1);
-        found++;
-      }
-  }
-  fclose(fp);
-  if (!st && found != n)
-    st = tl_error_set(err, TL_ERR_INPUT, "%s: incomplete cell file (%d of %d keys)", path, found, n);
-  return st;
-}
-
-/* The learning curve a finished cell wrote: a header, then exactly one row per epoch,
- * "epoch,loss,train_acc,test_acc,cos_lambda,cos_K". */
-static tl_status read_curve(const char *path, int epochs, double *curve, tl_error *err) {
-  FILE *fp = fopen(path, "r");
-  if (!fp) return tl_error_set(err, TL_ERR_IO, "%s: missing learning curve", path);
-  char line[512];
-  tl_status st = TL_OK;
-  int got = read_line(fp, line, sizeof line); /* the header */
-  for (int e = 0; !st && e < epochs; e++) {
-    got = got > 0 ? read_line(fp, line, sizeof line) : got;
-    tl_fields_t f = tl_fields(got > 0 ? line : "", ',');
-    double v[TL_CURVE_COLS + 1];
-    int k = 0, ok = got > 0 && tl_fields_count(line, strlen(line), ',') == TL_CURVE_COLS + 1;
-    while (ok && tl_fields_next(&f)) ok = cell_number(f.at, f.len, &v[k++]);
-    if (!ok || v[0] != e + 1) {
-      st = tl_error_set(err, TL_ERR_INPUT, "%s:%d: expected epoch %d and %d numbers", path, e + 2,
-                        e + 1, TL_CURVE_COLS);
-      break;
-    }
-    memcpy(curve + (size_t)e * TL_CURVE_COLS, v + 1, TL_CURVE_COLS * sizeof *v);
-  }
-  fclose(fp);
-  return st;
-}
-
 tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gauge_flip,
                             int any_integer, double *acc, double *W_max, tl_error *err) {
   tl_eval_opts_t eo;
@@ -137,141 +114,3 @@ tl_status tl_study_accuracy(const tl_model_t *m, const tl_samples_t *s, int gaug
   return TL_OK;
 }
 
-typedef struct {
-  const tl_model_t *m;
-  const tl_samples_t *test;
-  double success;
-  double *curve;
-  int first_success;
-  tl_status st;
-  tl_error err;
-  const tl_study_hooks_t *h;
-} curve_ctx;
-
-static int on_epoch(const tl_train_epoch_t *e, void *user) {
-  curve_ctx *cc = user;
-  double acc = NAN;
-  if (!cc->st) cc->st = tl_study_accuracy(cc->m, cc->test, 0, 0, &acc, NULL, &cc->err);
-  double *row = cc->curve + (size_t)(e->epoch - 1) * TL_CURVE_COLS;
-  row[0] = e->loss;
-  row[1] = e->train_acc;
-  row[2] = acc;
-  tl_model_exact_cosines(cc->m, &row[3], &row[4]);
-  if (cc->first_success < 0 && acc >= cc->success) cc->first_success = e->epoch;
-  /* an interruption stops mid-cell: the unfinished cell is not saved, resume redoes it */
-  return cc->st != TL_OK || tl_study_tick(cc->h, NULL, -1, -1, NULL);
-}
-
-static const char *const cell_keys[] = {"epochs_to_success", "final_loss", "fit_acc", "epochs"};
-
-tl_status tl_cell_train(const tl_study_config_t *c, const tl_study_hooks_t *h, const char *study,
-                        const tl_study_model_t *model, int s, const tl_samples_t *train,
-                        const tl_samples_t *test, tl_model_t **out_model, tl_cell_train_t *out,
-                        tl_error *err) {
-  memset(out, 0, sizeof *out);
-  *out_model = NULL;
-  char name[160], mpath[4096], cpath[4096], kpath[4096];
-  snprintf(name, sizeof name, "%s__s%d", model->name, s);
-  for (char *p = name; *p; p++)
-    if (*p == ':' || *p == '/' || *p == '+') *p = '_';
-  char sub[64];
-  snprintf(sub, sizeof sub, "cells/%s", study);
-  char fname[200];
-  tl_status st;
-  snprintf(fname, sizeof fname, "%s.h5", name);
-  if ((st = tl_study_path(c, sub, fname, mpath, sizeof mpath, err))) return st;
-  snprintf(fname, sizeof fname, "%s.curve.csv", name);
-  if ((st = tl_study_path(c, sub, fname, cpath, sizeof cpath, err))) return st;
-  snprintf(fname, sizeof fname, "%s.cell", name);
-  if ((st = tl_study_path(c, sub, fname, kpath, sizeof kpath, err))) return st;
-
-  out->epochs = c->epochs;
-  out->curve = tl_calloc((size_t)c->epochs * TL_CURVE_COLS, sizeof *out->curve);
-  if (!out->curve) return tl_error_set(err, TL_ERR_NOMEM, "out of memory for a learning curve");
-
-  struct stat sb;
-  if (c->train_only && !tl_study_owns(c, study, model->name, s)) return TL_OK; /* *out_model NULL */
-  if (c->resume && stat(kpath, &sb) == 0) { /* finished earlier: reload */
-    if (c->train_only) return TL_OK; /* nothing to train */
-    double v[4];
-    st = tl_cell_read(kpath, cell_keys, v, 4, err);
-    if (!st) st = tl_model_load(out_model, mpath, NULL, err);
-    if (!st) st = read_curve(cpath, c->epochs, out->curve, err);
-    if (st) { /* the model is loaded before the curve is read: free it too */
-      tl_model_free(*out_model);
-      *out_model = NULL;
-      tl_cell_train_free(out);
-      return st;
-    }
-    out->epochs_to_success = (int)v[0];
-    out->final_loss = v[1];
-    out->fit_acc = v[2];
-    return TL_OK;
-  }
-
-  tl_rng_t rng;
-  uint64_t seed = tl_study_seed(c->seed, model->name, s);
-  tl_rng_init(&rng, seed, 0);
-  tl_model_hyper_t hp = model->hp;
-  if ((st = tl_model_hyper_classes(&hp, train, 0, err))) goto fail;
-  if ((st = tl_model_new(out_model, &hp, train->L, train->r_min, train->r_max, &rng, err))) goto fail;
-  tl_train_opts_t o;
-  tl_train_opts_default(&o);
-  o.epochs = c->epochs;
-  o.batch = c->batch;
-  o.lr.lr = c->lr;
-  o.seed = seed;
-  o.val_fraction = 0;
-  o.augment_gauge = model->augment_gauge;
-  o.threads = c->threads;
-  curve_ctx cc = {*out_model, test, c->success, out->curve, -1, TL_OK, {0}, h};
-  o.callback = on_epoch;
-  o.user = &cc;
-  tl_train_result_t tr;
-  st = tl_train(*out_model, train, &o, &tr, err);
-  if (cc.st) {
-    st = cc.st;
-    if (err) *err = cc.err;
-  }
-  if (st == TL_ERR_NUMERIC) { /* a diverged seed is a result (did not learn), not a failure */
-    out->epochs_to_success = -1;
-    out->final_loss = NAN;
-    st = TL_OK;
-  } else if (st) {
-    goto fail;
-  } else {
-    out->epochs_to_success = cc.first_success;
-    out->final_loss = tr.loss;
-  }
-  if ((st = tl_study_accuracy(*out_model, test, 0, 0, &out->fit_acc, NULL, err))) goto fail;
-  tl_model_provenance_t prov = {0};
-  prov.seed = seed;
-  snprintf(prov.command, sizeof prov.command, "study %s, model %s, seed %d", study, model->name, s);
-  prov.epochs_done = c->epochs;
-  if ((st = tl_model_save(*out_model, mpath, 1, &prov, err))) goto fail;
-  {
-    tl_outfile_t of;
-    if ((st = tl_outfile_begin(&of, cpath, 1, 1, err))) goto fail;
-    fprintf(of.fp, "epoch,loss,train_acc,test_acc,cos_lambda,cos_K\n");
-    for (int e = 0; e < c->epochs; e++) {
-      const double *row = out->curve + (size_t)e * TL_CURVE_COLS;
-      fprintf(of.fp, "%d,%.9g,%.6g,%.6g,%.6g,%.6g\n", e + 1, row[0], row[1], row[2], row[3], row[4]);
-    }
-    if ((st = tl_outfile_commit(&of, err))) goto fail;
-  }
-  {
-    const double v[4] = {out->epochs_to_success, out->final_loss, out->fit_acc, c->epochs};
-    if ((st = tl_cell_write(kpath, cell_keys, v, 4, err))) goto fail;
-  }
-  return TL_OK;
-fail:
-  tl_model_free(*out_model);
-  *out_model = NULL;
-  tl_cell_train_free(out);
-  return st;
-}
-
-void tl_cell_train_free(tl_cell_train_t *t) {
-  tl_free(t->curve);
-  t->curve = NULL;
-}

@@ -52,6 +52,23 @@ expect_ok "$TL_BIN" study size $T --models sym:exact,mlp:eigvec --out "$TMP/sz"
 grep -q "^sym:exact,16,32,1," "$TMP/sz/data/size.csv" || fail "sym applies at 2L"
 grep -q "^mlp:eigvec,16,32,0," "$TMP/sz/data/size.csv" || fail "mlp is not applicable at 2L"
 
+# Progress in a log (stderr not a terminal): the planned work and its estimate, then one
+# line per cell naming study, cell count, model, seed and setting, with the ETA.
+"$TL_BIN" study unseen --L 16 --n-train 192 --n-test 256 --epochs 3 --seeds 2 --models topo:exact \
+  --out "$TMP/prog" >/dev/null 2>"$TMP/prog.err" || fail "study with progress lines: $(cat "$TMP/prog.err")"
+checks=$((checks + 1))
+grep -Eq "^study unseen: 2 cells to train, 0 to reload; expected time [0-9hms]+ " "$TMP/prog.err" ||
+  fail "no planned work and estimate: $(head -1 "$TMP/prog.err")"
+for s in 1 2; do
+  grep -Eq "^\[study [0-9]+%, [0-9hms]+, ETA [0-9hms]+\] unseen $s/2: topo:exact seed $s/2 \(windings 0 and 1\) training \(3 epochs\)$" \
+    "$TMP/prog.err" || fail "no progress line for seed $s: $(cat "$TMP/prog.err")"
+done
+grep -q "unseen writing tables" "$TMP/prog.err" || fail "the tables phase is silent"
+expect_ok "$TL_BIN" study unseen --L 16 --n-train 192 --n-test 256 --epochs 3 --seeds 2 --models topo:exact \
+  --out "$TMP/prog" --resume
+grep -Eq "^study unseen: 0 cells to train, 2 to reload" "$TMP/err" || fail "a resume plans no training: $(head -1 "$TMP/err")"
+grep -q "seed 1/2 (windings 0 and 1) reloading" "$TMP/err" || fail "a resumed cell says it reloads"
+
 # Bad input: one line, exit 2.
 expect_error 2 "unknown study 'bogus'" "$TL_BIN" study bogus --out "$TMP/x"
 expect_error 2 "exists \(use --resume to continue it or --force to start over\)" \

@@ -5,7 +5,7 @@
 
 #include "topolearn/json.h"
 #include "topolearn/outfile.h"
-#include "topolearn/study.h"
+#include "topolearn/report.h"
 
 void tl_summary_add(tl_summary_t *s, const char *study, const char *key, double value,
                     const char *text) {
