@@ -10,6 +10,7 @@
 #include "topolearn/invariant.h"
 #include "topolearn/nn.h"
 #include "topolearn/model.h"
+#include "topolearn/samples.h"
 #include "topolearn/train.h"
 #include "topolearn/hopfile.h"
 #include "topolearn/outfile.h"

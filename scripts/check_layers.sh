@@ -46,8 +46,8 @@ for h in include/topolearn/*.h; do
   if [ -z "$l" ]; then echo "$h: public header not assigned to a layer in scripts/check_layers.sh"; bad=1; continue; fi
   check_file "$h" "$l"
 done
-for l in "${layers[@]}"; do
-  for f in src/"$l"/*.[ch]; do [ -e "$f" ] && check_file "$f" "$l"; done
+for l in "${layers[@]}"; do # a layer's subfolders (src/models/kinds) belong to it
+  while read -r f; do check_file "$f" "$l"; done < <(find src/"$l" -name '*.[ch]' | sort)
 done
 [ $bad = 0 ] && echo "layers: every include goes to the same or a lower layer"
 exit $bad

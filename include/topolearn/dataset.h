@@ -218,7 +218,7 @@ typedef struct {
 } tl_checkpoint_info_t;
 tl_status tl_checkpoint_info(const char *path, tl_checkpoint_info_t *out, tl_error *err);
 
-/* The whole file, validated, as an in-memory sample set (topolearn/model.h) in double
+/* The whole file, validated, as an in-memory sample set (topolearn/samples.h) in double
  * precision — what training and evaluation read. Fails (TL_ERR_INPUT) for a long-chain
  * file: it holds no spectrum, and models need eigenvectors. */
 struct tl_samples_s;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "topolearn/dataset.h"
-#include "topolearn/model.h"
+#include "topolearn/samples.h"
 
 tl_status tl_dataset_load_samples(const char *path, tl_samples_t **out, tl_error *err) {
   *out = NULL;

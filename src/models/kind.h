@@ -132,8 +132,6 @@ struct tl_model_kind_s {
 
 /* x_k - x_n: plain under OBC, the minimal image under PBC (hp.boundary). */
 int tl_model_distance(const tl_model_t *m, int n, int k);
-/* Q_AB[n,m] of chain i: stored, or 2 sum_j a_j[n] b_j[m] from its states (SPEC 1.4). */
-double tl_samples_qab(const tl_samples_t *s, int i, int n, int m);
 /* Adds sigma * rms(t) * N(0,1) to each entry of t (exact+noise: a relative distance
  * sigma from the exact tensor). */
 void tl_model_add_noise(float *t, size_t n, double sigma, tl_rng_t *rng);

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/kind.h"
+#include "topolearn/samples.h"
 
 tl_status tl_samples_new(tl_samples_t **out, int N, int L, int r_min, int r_max,
                          tl_boundary bc, int with_qab, tl_error *err) {
