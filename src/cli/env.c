@@ -5,7 +5,14 @@
  * executable therefore checks the variable first, from an ELF .preinit_array entry
  * (src/cli/main.c), which glibc runs before any shared library's constructor: a value we
  * refuse is taken out of the environment there (so libgomp stays silent) and reported by
- * tl_cli_check_env as one line. */
+ * tl_cli_check_env as one line.
+ *
+ * The same hook sets how long an idle OpenMP thread spins before it sleeps. libgomp's
+ * default (300 000 spins, about a millisecond) is made for a machine of one's own: beside
+ * other multi-threaded jobs our threads burn the cores those jobs wait for at each of the
+ * many short parallel regions of a training, and a 3-epoch training beside two others
+ * took 0.26 of its fair share of the machine (issue 17; bench/contention.sh). A user's
+ * own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins; waiting never changes a result. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,15 +35,22 @@ static int omp_threads_valid(const char *v) {
   return 1;
 }
 
+/* Spins before an idle thread sleeps when the user chose no policy: measured with
+ * bench/contention.sh (BENCHMARKS.md "Shared machines"). */
+#define TL_CLI_SPIN_COUNT "10000"
+
 void tl_cli_env_preinit(char **envp) {
   static const char key[] = "OMP_NUM_THREADS=";
+  int policy_given = 0;
   for (char **e = envp; e && *e; e++) {
+    if (!strncmp(*e, "OMP_WAIT_POLICY=", 16) || !strncmp(*e, "GOMP_SPINCOUNT=", 15)) policy_given = 1;
     if (strncmp(*e, key, sizeof key - 1) || omp_threads_valid(*e + sizeof key - 1)) continue;
     snprintf(refused, sizeof refused, "%s", *e + sizeof key - 1);
     have_refused = 1;
     for (char **m = e; *m; m++) m[0] = m[1]; /* out of the environment, before libgomp */
     e--;
   }
+  if (!policy_given) setenv("GOMP_SPINCOUNT", TL_CLI_SPIN_COUNT, 0);
 }
 
 /* A launcher variable: absent (fallback), or an integer in lo..hi; -1 when malformed. */
