@@ -11,7 +11,7 @@
 # contention itself (threads spinning at OpenMP barriers while their core is wanted).
 #
 # Each condition runs under two wait policies: our default (no OpenMP variables set:
-# topolearn then lets idle threads spin only briefly, src/cli/env.c) and the libgomp
+# idle threads spin 1000 times, then sleep: src/cli/env.c) and the libgomp
 # default we shipped before (GOMP_SPINCOUNT=300000, set for the measured job and the
 # background jobs alike). The "alone" rows of both give the cost on an idle machine.
 #

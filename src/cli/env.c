@@ -7,7 +7,8 @@
  * refuse is taken out of the environment there (so libgomp stays silent) and reported by
  * tl_cli_check_env as one line.
  *
- * The same hook sets how long an idle OpenMP thread spins before it sleeps. libgomp's
+ * The same hook sets how long an idle OpenMP thread spins before it sleeps: 1000 spins, the
+ * value libgomp itself falls back to when it sees more threads than cores. libgomp's
  * default (300 000 spins, about a millisecond) is made for a machine of one's own: beside
  * other multi-threaded jobs our threads burn the cores those jobs wait for at each of the
  * many short parallel regions of a training, and a 3-epoch training beside two others
@@ -37,7 +38,7 @@ static int omp_threads_valid(const char *v) {
 
 /* Spins before an idle thread sleeps when the user chose no policy: measured with
  * bench/contention.sh (BENCHMARKS.md "Shared machines"). */
-#define TL_CLI_SPIN_COUNT "10000"
+#define TL_CLI_SPIN_COUNT "1000"
 
 void tl_cli_env_preinit(char **envp) {
   static const char key[] = "OMP_NUM_THREADS=";
