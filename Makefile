@@ -33,11 +33,11 @@ run: configure
 	@echo "run: open results/quick/report.md (figures in results/quick/figures)"
 
 # The fast subset a contributor runs all day: every test not labelled "slow" in
-# tests/CMakeLists.txt, at least one per layer (MAKE_CHECK_TIME on two idle cores).
+# tests/CMakeLists.txt, at least one per layer (README gives its duration).
 check: build
 	cd $(BUILD) && ctest -LE slow --output-on-failure -j $(JOBS)
 
-# The full suite, as CI runs it (MAKE_TEST_TIME on two idle cores).
+# The full suite, as CI runs it (README gives its duration).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
